@@ -1,0 +1,15 @@
+/* clarod: the claro daemon. SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "log.h"
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	log_setup("clarod", CLARO_LOG_INFO);
+	puts(PACKAGE_STRING);
+	return 0;
+}

@@ -1,0 +1,1 @@
+# etc: rules added as parts land

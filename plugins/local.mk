@@ -1,0 +1,1 @@
+# plugins: rules added as parts land

@@ -1,0 +1,1 @@
+# sql: rules added as parts land
