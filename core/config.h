@@ -1,0 +1,90 @@
+/* clarod.ini: parsing (inih), defaults, validation, printing.
+ *
+ * Sections and keys (etc/clarod.ini.sample documents every one):
+ *   [clarod]   mode, api_addr, introspection_addr, plugin_dir, log_level,
+ *              workers, max_body, max_concurrent_requests, shutdown_timeout
+ *   [store]    backend = sqlite|postgres, path (sqlite), conninfo.<keyword>
+ *              (each libpq keyword its own key, e.g. conninfo.host), or
+ *              conninfo = <libpq URI/DSN> passed with expand_dbname
+ *   [plugins]  load = name name ... (default: every in-tree plugin in plugin_dir)
+ *   [plugin.<name>]  keys the plugin declares (validated by the loader)
+ * Any error names file, line, section and key.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef CLARO_CORE_CONFIG_H
+#define CLARO_CORE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+
+enum run_mode { MODE_COMBO = 0, MODE_INDEXER, MODE_MATCHER, MODE_NOTIFIER };
+enum store_backend { STORE_SQLITE = 0, STORE_POSTGRES };
+
+/* One key = value line of a [plugin.<name>] section, kept raw until the
+ * plugin's declared keys are known. */
+struct config_entry {
+	char *key;
+	char *value;
+	int line;
+};
+
+struct config_section {
+	char *plugin;                 /* <name> of [plugin.<name>] */
+	int line;                     /* line of the section header */
+	struct config_entry *entries;
+	size_t n_entries;
+};
+
+struct config {
+	char *path;                   /* the file read, or NULL when running on defaults */
+
+	/* [clarod] */
+	enum run_mode mode;
+	char *api_addr;               /* "127.0.0.1:6060"; port 0 = any free port */
+	char *introspection_addr;     /* "127.0.0.1:8089"; "" disables it */
+	char *plugin_dir;
+	int log_level;                /* enum claro_log_level */
+	int workers;                  /* worker threads; 0 = 2 x cores */
+	uint64_t max_body;            /* request body limit in bytes (413 past it) */
+	int max_concurrent_requests;  /* in flight on the API listener (429 past it); < 0 unlimited */
+	int64_t shutdown_timeout;     /* seconds to drain on SIGTERM */
+
+	/* [store] */
+	enum store_backend backend;
+	char *sqlite_path;
+	char **pg_keywords;           /* NULL-terminated, for PQconnectdbParams */
+	char **pg_values;
+	int pg_expand_dbname;         /* 1 when conninfo = <DSN/URI> was given */
+
+	/* [plugins] */
+	char **plugins_load;          /* NULL-terminated names, or NULL = all in plugin_dir */
+
+	struct config_section *sections;
+	size_t n_sections;
+};
+
+/* Fill cfg with built-in defaults (no file). Returns CLARO_ERR_NOMEM only. */
+enum claro_status config_defaults(struct config *cfg, struct error *err);
+/* Defaults, then the file at path on top. */
+enum claro_status config_load(struct config *cfg, const char *path, struct error *err);
+void config_free(struct config *cfg);
+
+/* The default SQLite path shared by clarod and claroctl --local:
+ * $XDG_DATA_HOME/claro/claro.db, else ~/.local/share/claro/claro.db; when
+ * run as a system service (INVOCATION_ID set by systemd and uid 0, or
+ * CLARO_SYSTEM=1), /var/lib/claro/claro.db. Caller frees. */
+char *config_default_db_path(void);
+/* Create the directory holding path if missing (mode 0700). */
+enum claro_status config_ensure_parent_dir(const char *path, struct error *err);
+
+const char *config_mode_name(enum run_mode mode);
+const struct config_section *config_plugin_section(const struct config *cfg, const char *plugin);
+
+/* The effective configuration as INI text. Secrets (password keys) masked. */
+void config_print(const struct config *cfg, FILE *fp);
+
+#endif /* CLARO_CORE_CONFIG_H */
