@@ -20,7 +20,9 @@ Install claro (make install) and point PKG_CONFIG_PATH at its lib/pkgconfig.])])
 		[CLARO_PLUGINDIR=$withval],
 		[CLARO_PLUGINDIR=`$PKG_CONFIG --variable=plugindir claro-plugin`])
 	CLARO_PLUGIN_CFLAGS="$CLARO_PLUGIN_CFLAGS -fvisibility=hidden"
-	CLARO_PLUGIN_LDFLAGS='-module -avoid-version -shared -export-symbols-regex "^claro_plugin_[[a-z0-9_]]+_module$"'
+	dnl "$$": the value lands in a Makefile, where a lone "$" would swallow
+	dnl the closing quote.
+	CLARO_PLUGIN_LDFLAGS='-module -avoid-version -shared -export-symbols-regex "^claro_plugin_[[a-z0-9_]]+_module$$"'
 	AC_SUBST([CLARO_PLUGIN_CFLAGS])
 	AC_SUBST([CLARO_PLUGIN_LDFLAGS])
 	AC_SUBST([CLARO_PLUGINDIR])

@@ -4,3 +4,7 @@ aclocaldir = $(datadir)/aclocal
 dist_aclocal_DATA = contrib/claro.m4
 EXTRA_DIST += contrib/claro-plugin.pc.in
 DISTCLEANFILES += contrib/claro-plugin.pc
+# The out-of-tree plugin template (tests/integ/out-of-tree.sh builds it
+# against a DESTDIR install of the SDK).
+EXTRA_DIST += contrib/plugin-template/configure.ac contrib/plugin-template/Makefile.am \
+	contrib/plugin-template/template.c contrib/plugin-template/README.md

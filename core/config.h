@@ -52,6 +52,8 @@ struct config {
 	uint64_t max_body;            /* request body limit in bytes (413 past it) */
 	int max_concurrent_requests;  /* in flight on the API listener (429 past it); < 0 unlimited */
 	int64_t shutdown_timeout;     /* seconds to drain on SIGTERM */
+	int debug_routes;             /* TEST ONLY: [clarod] debug_routes = true adds POST /debug/sleep
+	                                 (core/api_meta.c); default false */
 
 	/* [store] */
 	enum store_backend backend;
@@ -84,7 +86,30 @@ enum claro_status config_ensure_parent_dir(const char *path, struct error *err);
 const char *config_mode_name(enum run_mode mode);
 const struct config_section *config_plugin_section(const struct config *cfg, const char *plugin);
 
-/* The effective configuration as INI text. Secrets (password keys) masked. */
+/* The effective configuration as INI text. Secrets (password keys) masked.
+ * The output is a valid clarod.ini: loading it and printing again gives the
+ * same text. */
 void config_print(const struct config *cfg, FILE *fp);
+/* The same without the [plugin.<name>] sections (clarod --check-config
+ * prints those with registry_print_config once the plugins are loaded). */
+void config_print_core(const struct config *cfg, FILE *fp);
+
+/* Split "host:port" ("[v6addr]:port"; an empty host means every interface)
+ * into a freshly allocated host ("" for every interface) and a port.
+ * host or port may be NULL when not wanted. CLARO_ERR_INVALID on bad syntax
+ * or a port past 65535, CLARO_ERR_NOMEM. */
+enum claro_status config_split_addr(const char *addr, char **host, unsigned *port);
+
+/* Every key of [clarod], [store] and [plugins], for documentation and for
+ * the test that keeps etc/clarod.ini.sample complete. */
+struct config_key {
+	const char *section;       /* "clarod", "store", "plugins" */
+	const char *name;          /* "workers"; "conninfo.<keyword>" stands for the libpq keywords */
+	const char *type;          /* "integer", "size", "duration", "host:port", ... */
+	const char *default_value; /* as written in the file; NULL when computed or none */
+	const char *doc;           /* one line */
+};
+size_t config_known_key_count(void);
+const struct config_key *config_known_key(size_t i); /* NULL past the end */
 
 #endif /* CLARO_CORE_CONFIG_H */

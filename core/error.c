@@ -1,5 +1,5 @@
 /* Structured errors. SPDX-License-Identifier: Apache-2.0 */
-#include "config.h"
+#include <config.h>
 
 #include <stdarg.h>
 #include <stdlib.h>

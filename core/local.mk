@@ -4,6 +4,34 @@ libclaro_la_SOURCES = \
 	core/error.c core/error.h \
 	core/log.c core/log.h \
 	core/strutil.c core/strutil.h
+libclaro_la_SOURCES += core/config.c core/config.h
+# Plugins: loader, registry, host services, layer filesystem, HTTP client, sinks
+libclaro_la_SOURCES += core/loader.c core/registry.c core/registry.h core/host.c \
+	core/layerfs.c core/layerfs_dir.c core/layerfs.h core/httpclient.c core/httpclient.h \
+	core/sinks.c core/sinks.h core/recordcopy.c core/recordcopy.h
+# HTTP server, worker pool, metrics, daemon (clarod's serving side)
+libclaro_la_SOURCES += core/router.c core/router.h core/workers.c core/workers.h \
+	core/metrics.c core/metrics.h core/httpd.c core/httpd.h core/httpd_impl.h core/http_exchange.c
+# The store: SQLite and PostgreSQL backends, migrations (sql/local.mk embeds them)
+libclaro_la_SOURCES += core/store.c core/store.h core/store_impl.h core/store_migrate.c \
+	core/store_migrations.h core/store_indexer.c core/store_matcher.c core/store_sqlite.c \
+	core/store_sqlite_lock.c core/store_sqlite_lock.h core/store_pg.c
+# Clair's OpenAPI document, embedded: generated into the build directory so a
+# read-only source tree (make distcheck) works.
+OPENAPI_FILES = $(srcdir)/core/openapi/openapi.json $(srcdir)/core/openapi/openapi.yaml \
+	$(srcdir)/core/openapi/openapi.etag
+BUILT_SOURCES += core/openapi_data.c
+CLEANFILES += core/openapi_data.c core/openapi_data.c-t
+EXTRA_DIST += core/openapi/openapi.json core/openapi/openapi.yaml core/openapi/openapi.etag \
+	core/openapi/bin2c.sh core/openapi/README.md
+core/openapi_data.c: $(OPENAPI_FILES) $(srcdir)/core/openapi/bin2c.sh
+	$(AM_V_GEN)$(MKDIR_P) core && { \
+	  echo '/* Generated from core/openapi/ by bin2c.sh: do not edit. SPDX-License-Identifier: Apache-2.0 */'; \
+	  echo '#include "openapi_data.h"'; \
+	  $(SHELL) $(srcdir)/core/openapi/bin2c.sh openapi_json $(srcdir)/core/openapi/openapi.json && \
+	  $(SHELL) $(srcdir)/core/openapi/bin2c.sh openapi_yaml $(srcdir)/core/openapi/openapi.yaml && \
+	  $(SHELL) $(srcdir)/core/openapi/bin2c.sh openapi_etag $(srcdir)/core/openapi/openapi.etag; \
+	} > $@-t && mv -f $@-t $@
 libclaro_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBPQ_CFLAGS) \
 	$(JANSSON_CFLAGS) $(LIBCURL_CFLAGS) $(LIBARCHIVE_CFLAGS) $(INIH_CFLAGS) \
 	$(SQLITE3_CFLAGS) $(LIBCRYPTO_CFLAGS)
@@ -11,10 +39,13 @@ libclaro_la_LIBADD = $(LIBEVENT_LIBS) $(LIBPQ_LIBS) $(JANSSON_LIBS) $(LIBCURL_LI
 	$(LIBARCHIVE_LIBS) $(INIH_LIBS) $(SQLITE3_LIBS) $(LIBCRYPTO_LIBS) $(PTHREAD_LIBS)
 
 bin_PROGRAMS += clarod claroctl
-clarod_SOURCES = core/clarod.c
+clarod_SOURCES = core/clarod.c core/daemon.c core/daemon.h core/api_meta.c core/introspection.c \
+	core/openapi_data.h
+nodist_clarod_SOURCES = core/openapi_data.c
 clarod_CFLAGS = $(libclaro_la_CFLAGS)
 clarod_LDADD = libclaro.la
 
 claroctl_SOURCES = core/claroctl.c
+claroctl_SOURCES += core/apiclient.c core/apiclient.h
 claroctl_CFLAGS = $(libclaro_la_CFLAGS)
 claroctl_LDADD = libclaro.la

@@ -1,5 +1,5 @@
 /* Logging. SPDX-License-Identifier: Apache-2.0 */
-#include "config.h"
+#include <config.h>
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Small string helpers. SPDX-License-Identifier: Apache-2.0 */
-#include "config.h"
+#include <config.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -199,7 +199,7 @@ enum claro_status parse_size(const char *s, uint64_t *bytes)
 	if ((st = take_number(&s, &v)) != CLARO_OK)
 		return st;
 	switch (*s) {
-	case '\0': break;
+	case '\0': case 'B': case 'b': break;
 	case 'k': case 'K': unit = 1ull << 10; s++; break;
 	case 'm': case 'M': unit = 1ull << 20; s++; break;
 	case 'g': case 'G': unit = 1ull << 30; s++; break;

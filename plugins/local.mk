@@ -8,3 +8,5 @@ plugins_whiteout_whiteout_la_SOURCES = plugins/whiteout/whiteout.c
 plugins_whiteout_whiteout_la_CFLAGS = $(PLUGIN_CFLAGS)
 plugins_whiteout_whiteout_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 EXTRA_DIST += plugins/whiteout/README.md
+TESTS += plugins/whiteout/test-whiteout.sh
+dist_check_SCRIPTS += plugins/whiteout/test-whiteout.sh

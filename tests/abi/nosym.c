@@ -1,0 +1,25 @@
+/* tests/abi: exports claro_plugin_other_module instead of claro_plugin_nosym_module.
+ * SPDX-License-Identifier: Apache-2.0 */
+#include "broken.h"
+
+BROKEN_SCANNER(scanner, "nosym_pkg");
+static const struct claro_component *const components[] = {&scanner, NULL};
+
+static const struct claro_module module = {
+	.magic = CLARO_MODULE_MAGIC,
+	.abi_major = CLARO_ABI_MAJOR,
+	.abi_minor = CLARO_ABI_MINOR,
+	.struct_size = sizeof(struct claro_module),
+	.flags = 0,
+	.name = "nosym",
+	.version = "1.0.0",
+	.build_id = CLARO_BUILD_ID,
+	.license = "Apache-2.0",
+	.description = "deliberately broken",
+	.components = components,
+	.config = NULL,
+	.init = NULL,
+	.fini = NULL,
+};
+
+BROKEN_ENTRY(other, &module)
