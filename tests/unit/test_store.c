@@ -950,8 +950,9 @@ static void test_locks(struct store *a, struct store *b, const char *db)
 	store_try_lock(c, "k-close", &got, &err);
 	is_int(got, 1, "c takes a lock");
 	store_close(c);
-	store_try_lock(a, "k-close", &got, &err);
-	is_int(got, 1, "closing c released it");
+	/* PostgreSQL ends the backend (and drops its locks) after the client
+	 * hangs up, so allow it a moment rather than racing it. */
+	is_int(store_lock(a, "k-close", 5000, &err), CLARO_OK, "closing c released it");
 	store_unlock(a, "k-close", &err);
 
 	/* Waiting. */
