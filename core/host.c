@@ -27,7 +27,8 @@ static struct plugin_call *call_of(struct claro_ctx *ctx)
 
 /* ---- calls ---- */
 
-static void call_init(struct plugin_call *call, struct claro_plugin *plugin, const struct claro_component *component)
+static void call_init(struct plugin_call *call, struct claro_plugin *plugin,
+		      const struct claro_component *component)
 {
 	memset(call, 0, sizeof(*call));
 	call->ctx.struct_size = sizeof(call->ctx);
@@ -60,8 +61,8 @@ enum claro_status plugin_call_end(struct plugin_call *call, enum claro_status st
 			error_set(&call->err, status, "%s failed: %s", call->origin, status_text(status));
 			error_detail(&call->err, "The plugin returned %s without describing the error.",
 				     status_name(status));
-			error_hint(&call->err,
-				   "Report this to the plugin's authors: a plugin should describe its errors with host->error().");
+			error_hint(&call->err, "Report this to the plugin's authors: a plugin should "
+					       "describe its errors with host->error().");
 		}
 		call->err.status = status;
 		if (err)
@@ -182,10 +183,10 @@ static char *host_strdup(const char *s)
 /* ---- configuration ---- */
 
 static const char *const cfg_type_names[] = {
-	[CLARO_CFG_STRING] = "a string",
-	[CLARO_CFG_INT] = "an integer",
-	[CLARO_CFG_BOOL] = "a boolean",
-	[CLARO_CFG_DURATION] = "a duration",
+    [CLARO_CFG_STRING] = "a string",
+    [CLARO_CFG_INT] = "an integer",
+    [CLARO_CFG_BOOL] = "a boolean",
+    [CLARO_CFG_DURATION] = "a duration",
 };
 
 /* type 0: any type (cfg_string reads every key as text). */
@@ -202,16 +203,17 @@ static enum claro_status find_setting(struct claro_ctx *ctx, const char *key, en
 		if (strcmp(s->key->name, key) != 0)
 			continue;
 		if (type && s->key->type != type) {
-			error_set(&call->err, CLARO_ERR_INVALID, "configuration key \"%s\" of plugin \"%s\" is not %s",
-				  key, p->name, cfg_type_names[type]);
+			error_set(&call->err, CLARO_ERR_INVALID,
+				  "configuration key \"%s\" of plugin \"%s\" is not %s", key, p->name,
+				  cfg_type_names[type]);
 			error_detail(&call->err, "The plugin declares \"%s\" as %s.", key,
 				     cfg_type_names[s->key->type]);
 			error_hint(&call->err, "Read it with the host->cfg_* function of its declared type.");
 			return CLARO_ERR_INVALID;
 		}
 		if (!s->value) {
-			error_set(&call->err, CLARO_ERR_NOT_FOUND, "configuration key \"%s\" of plugin \"%s\" has no value",
-				  key, p->name);
+			error_set(&call->err, CLARO_ERR_NOT_FOUND,
+				  "configuration key \"%s\" of plugin \"%s\" has no value", key, p->name);
 			error_detail(&call->err, "It is not set in [plugin.%s] and has no default.", p->name);
 			error_hint(&call->err, "Set %s in the [plugin.%s] section.", key, p->name);
 			return CLARO_ERR_NOT_FOUND;
@@ -219,8 +221,8 @@ static enum claro_status find_setting(struct claro_ctx *ctx, const char *key, en
 		*value = s->value;
 		return CLARO_OK;
 	}
-	error_set(&call->err, CLARO_ERR_INVALID, "configuration key \"%s\" is not declared by plugin \"%s\"", key,
-		  p ? p->name : "?");
+	error_set(&call->err, CLARO_ERR_INVALID, "configuration key \"%s\" is not declared by plugin \"%s\"",
+		  key, p ? p->name : "?");
 	error_detail(&call->err, "A plugin can read only the keys its module descriptor declares.");
 	error_hint(&call->err, "Declare the key in the plugin's config array.");
 	return CLARO_ERR_INVALID;
@@ -324,7 +326,8 @@ static enum claro_status host_fs_open(struct claro_ctx *ctx, struct claro_layer 
 	if (!ctx)
 		return CLARO_ERR_INVALID;
 	if (!layer || !path || !out)
-		return bad_argument(call_of(ctx), "fs_open", "The layer, the path or the output pointer is NULL");
+		return bad_argument(call_of(ctx), "fs_open",
+				    "The layer, the path or the output pointer is NULL");
 	return layer_open(layer, path, out, &call_of(ctx)->err);
 }
 
@@ -334,7 +337,8 @@ static enum claro_status host_fs_pread(struct claro_ctx *ctx, struct claro_file 
 	if (!ctx)
 		return CLARO_ERR_INVALID;
 	if (!file || (!buf && n) || !got)
-		return bad_argument(call_of(ctx), "fs_pread", "The file, the buffer or the output pointer is NULL");
+		return bad_argument(call_of(ctx), "fs_pread",
+				    "The file, the buffer or the output pointer is NULL");
 	return layer_pread(file, buf, n, offset, got, &call_of(ctx)->err);
 }
 
@@ -349,7 +353,8 @@ static enum claro_status host_fs_read_all(struct claro_ctx *ctx, struct claro_la
 	if (!ctx)
 		return CLARO_ERR_INVALID;
 	if (!layer || !path || !data || !len)
-		return bad_argument(call_of(ctx), "fs_read_all", "The layer, the path or an output pointer is NULL");
+		return bad_argument(call_of(ctx), "fs_read_all",
+				    "The layer, the path or an output pointer is NULL");
 	return layer_read_all(layer, path, max, data, len, &call_of(ctx)->err);
 }
 
@@ -387,19 +392,20 @@ static enum claro_status host_fs_glob(struct claro_ctx *ctx, struct claro_layer 
 	if (!ctx)
 		return CLARO_ERR_INVALID;
 	if (!layer || !pattern || !fn)
-		return bad_argument(call_of(ctx), "fs_glob", "The layer, the pattern or the callback is NULL");
+		return bad_argument(call_of(ctx), "fs_glob",
+				    "The layer, the pattern or the callback is NULL");
 	return layer_glob(layer, pattern, walk_visit, &t, &call_of(ctx)->err);
 }
 
 /* ---- scanner and coalescer results ---- */
 
-#define SINK_CALL(service, out, expr) \
-	do { \
-		if (!ctx) \
-			return CLARO_ERR_INVALID; \
-		if (!(out)) \
+#define SINK_CALL(service, out, expr)                                                   \
+	do {                                                                            \
+		if (!ctx)                                                               \
+			return CLARO_ERR_INVALID;                                       \
+		if (!(out))                                                             \
 			return bad_argument(call_of(ctx), service, "The sink is NULL"); \
-		return (expr); \
+		return (expr);                                                          \
 	} while (0)
 
 static enum claro_status host_add_package(struct claro_ctx *ctx, struct claro_scan_result *out,
@@ -427,7 +433,8 @@ static enum claro_status host_add_file(struct claro_ctx *ctx, struct claro_scan_
 }
 
 static enum claro_status host_index_add_package(struct claro_ctx *ctx, struct claro_index_builder *out,
-						const struct claro_package *pkg, const struct claro_environment *env)
+						const struct claro_package *pkg,
+						const struct claro_environment *env)
 {
 	SINK_CALL("index_add_package", out, index_builder_add(out, pkg, env, &call_of(ctx)->err));
 }
@@ -447,11 +454,12 @@ static const struct claro_version_scheme_ops *host_version_scheme(struct claro_c
 		return NULL;
 	}
 	ref = ctx->plugin && ctx->plugin->registry
-		      ? registry_find(ctx->plugin->registry, CLARO_KIND_VERSION_SCHEME, name)
-		      : NULL;
+		  ? registry_find(ctx->plugin->registry, CLARO_KIND_VERSION_SCHEME, name)
+		  : NULL;
 	if (!ref) {
 		error_set(&call->err, CLARO_ERR_NOT_FOUND, "no version scheme \"%s\" is loaded", name);
-		error_detail(&call->err, "No loaded plugin provides a version_scheme component named \"%s\".", name);
+		error_detail(&call->err, "No loaded plugin provides a version_scheme component named \"%s\".",
+			     name);
 		error_hint(&call->err, "Load the plugin that provides it (see [plugins] load).");
 		return NULL;
 	}
@@ -460,8 +468,8 @@ static const struct claro_version_scheme_ops *host_version_scheme(struct claro_c
 
 /* ---- updaters ---- */
 
-static enum claro_status host_updater_add(struct claro_ctx *ctx, struct claro_updater_list *out, const char *name,
-					  uint32_t flags)
+static enum claro_status host_updater_add(struct claro_ctx *ctx, struct claro_updater_list *out,
+					  const char *name, uint32_t flags)
 {
 	SINK_CALL("updater_add", out, updater_list_add(out, name, flags, &call_of(ctx)->err));
 }
@@ -512,7 +520,8 @@ static enum claro_status host_enrichment_get(struct claro_ctx *ctx, const char *
 		return bad_argument(call, "enrichment_get", "Only enrichers read stored enrichments");
 	if (!call->enrichments) {
 		error_set(&call->err, CLARO_ERR_INTERNAL, "no enrichment source for %s", call->origin);
-		error_detail(&call->err, "The core called the enricher without attaching stored enrichments.");
+		error_detail(&call->err,
+			     "The core called the enricher without attaching stored enrichments.");
 		error_hint(&call->err, "This is a bug in claro; please report it.");
 		return CLARO_ERR_INTERNAL;
 	}
@@ -527,46 +536,46 @@ static enum claro_status host_enrichment_add(struct claro_ctx *ctx, struct claro
 }
 
 static const struct claro_host host_table = {
-	.struct_size = sizeof(struct claro_host),
-	.abi_major = CLARO_ABI_MAJOR,
-	.abi_minor = CLARO_ABI_MINOR,
-	.log = host_log,
-	.error = host_error,
-	.error_detail = host_error_detail,
-	.error_hint = host_error_hint,
-	.alloc = host_alloc,
-	.calloc = host_calloc,
-	.realloc = host_realloc,
-	.free = host_free,
-	.strdup = host_strdup,
-	.cfg_string = host_cfg_string,
-	.cfg_int = host_cfg_int,
-	.cfg_bool = host_cfg_bool,
-	.cfg_duration = host_cfg_duration,
-	.http_fetch = host_http_fetch,
-	.http_response_free = host_http_response_free,
-	.layer_digest = host_layer_digest,
-	.fs_stat = host_fs_stat,
-	.fs_open = host_fs_open,
-	.fs_pread = host_fs_pread,
-	.fs_close = host_fs_close,
-	.fs_read_all = host_fs_read_all,
-	.fs_walk = host_fs_walk,
-	.fs_glob = host_fs_glob,
-	.add_package = host_add_package,
-	.add_distribution = host_add_distribution,
-	.add_repository = host_add_repository,
-	.add_file = host_add_file,
-	.index_add_package = host_index_add_package,
-	.version_scheme = host_version_scheme,
-	.updater_add = host_updater_add,
-	.update_prev_fingerprint = host_update_prev_fingerprint,
-	.update_set_fingerprint = host_update_set_fingerprint,
-	.update_emit_vulnerability = host_update_emit_vulnerability,
-	.update_emit_enrichment = host_update_emit_enrichment,
-	.update_delete = host_update_delete,
-	.enrichment_get = host_enrichment_get,
-	.enrichment_add = host_enrichment_add,
+    .struct_size = sizeof(struct claro_host),
+    .abi_major = CLARO_ABI_MAJOR,
+    .abi_minor = CLARO_ABI_MINOR,
+    .log = host_log,
+    .error = host_error,
+    .error_detail = host_error_detail,
+    .error_hint = host_error_hint,
+    .alloc = host_alloc,
+    .calloc = host_calloc,
+    .realloc = host_realloc,
+    .free = host_free,
+    .strdup = host_strdup,
+    .cfg_string = host_cfg_string,
+    .cfg_int = host_cfg_int,
+    .cfg_bool = host_cfg_bool,
+    .cfg_duration = host_cfg_duration,
+    .http_fetch = host_http_fetch,
+    .http_response_free = host_http_response_free,
+    .layer_digest = host_layer_digest,
+    .fs_stat = host_fs_stat,
+    .fs_open = host_fs_open,
+    .fs_pread = host_fs_pread,
+    .fs_close = host_fs_close,
+    .fs_read_all = host_fs_read_all,
+    .fs_walk = host_fs_walk,
+    .fs_glob = host_fs_glob,
+    .add_package = host_add_package,
+    .add_distribution = host_add_distribution,
+    .add_repository = host_add_repository,
+    .add_file = host_add_file,
+    .index_add_package = host_index_add_package,
+    .version_scheme = host_version_scheme,
+    .updater_add = host_updater_add,
+    .update_prev_fingerprint = host_update_prev_fingerprint,
+    .update_set_fingerprint = host_update_set_fingerprint,
+    .update_emit_vulnerability = host_update_emit_vulnerability,
+    .update_emit_enrichment = host_update_emit_enrichment,
+    .update_delete = host_update_delete,
+    .enrichment_get = host_enrichment_get,
+    .enrichment_add = host_enrichment_add,
 };
 
 const struct claro_host *host_services(void)

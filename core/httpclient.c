@@ -71,7 +71,8 @@ enum claro_status httpclient_configure(const struct httpclient_options *opts, st
 {
 	char *proxy = NULL, *ca_file = NULL;
 
-	if ((opts->proxy && !(proxy = strdup(opts->proxy))) || (opts->ca_file && !(ca_file = strdup(opts->ca_file)))) {
+	if ((opts->proxy && !(proxy = strdup(opts->proxy))) ||
+	    (opts->ca_file && !(ca_file = strdup(opts->ca_file)))) {
 		free(proxy);
 		return error_set(err, CLARO_ERR_NOMEM, "out of memory");
 	}
@@ -210,10 +211,13 @@ static enum claro_status check_request(const struct claro_http_request *req, str
 	method = req->method ? req->method : "GET";
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		error_set(err, CLARO_ERR_UNSUPPORTED, "could not fetch %s", req->url);
-		error_detail(err, "The method \"%s\" is not supported; the host fetches with GET and HEAD only.", method);
+		error_detail(err,
+			     "The method \"%s\" is not supported; the host fetches with GET and HEAD only.",
+			     method);
 		return CLARO_ERR_UNSUPPORTED;
 	}
-	if (has_line_break(req->url) || has_line_break(req->if_none_match) || has_line_break(req->if_modified_since))
+	if (has_line_break(req->url) || has_line_break(req->if_none_match) ||
+	    has_line_break(req->if_modified_since))
 		goto bad_header;
 	for (size_t i = 0; req->headers && req->headers[i]; i++)
 		if (has_line_break(req->headers[i]) || !strchr(req->headers[i], ':'))
@@ -267,9 +271,9 @@ static enum claro_status set_options(CURL *h, const struct claro_http_request *r
 	long redirects = policy.max_redirects ? policy.max_redirects : HTTPCLIENT_DEFAULT_MAX_REDIRECTS;
 	CURLcode rc = CURLE_OK;
 
-#define SET(opt, val) \
-	do { \
-		if (rc == CURLE_OK) \
+#define SET(opt, val)                                       \
+	do {                                                \
+		if (rc == CURLE_OK)                         \
 			rc = curl_easy_setopt(h, opt, val); \
 	} while (0)
 	SET(CURLOPT_URL, req->url);
@@ -283,8 +287,8 @@ static enum claro_status set_options(CURL *h, const struct claro_http_request *r
 	SET(CURLOPT_ERRORBUFFER, t->errbuf);
 	SET(CURLOPT_ACCEPT_ENCODING, "");
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_body);
-	SET(CURLOPT_CONNECTTIMEOUT, policy.connect_timeout > 0 ? policy.connect_timeout
-								 : (long)HTTPCLIENT_DEFAULT_CONNECT_TIMEOUT);
+	SET(CURLOPT_CONNECTTIMEOUT,
+	    policy.connect_timeout > 0 ? policy.connect_timeout : (long)HTTPCLIENT_DEFAULT_CONNECT_TIMEOUT);
 	SET(CURLOPT_TIMEOUT, timeout);
 	SET(CURLOPT_FOLLOWLOCATION, redirects > 0 ? 1L : 0L);
 	SET(CURLOPT_MAXREDIRS, redirects > 0 ? redirects : 0L);
@@ -310,8 +314,8 @@ static enum claro_status set_options(CURL *h, const struct claro_http_request *r
 }
 
 /* Turns a failed transfer into a three-part error. */
-static enum claro_status transfer_error(CURLcode rc, const struct transfer *t, const char *url, uint64_t max_body,
-					long timeout, struct error *err)
+static enum claro_status transfer_error(CURLcode rc, const struct transfer *t, const char *url,
+					uint64_t max_body, long timeout, struct error *err)
 {
 	const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
 
@@ -324,7 +328,9 @@ static enum claro_status transfer_error(CURLcode rc, const struct transfer *t, c
 	}
 	if (t->denied) {
 		error_set(err, CLARO_ERR_DENIED, "could not fetch %s", url);
-		error_detail(err, "Airgap mode is on and the server's address is not loopback, private or link-local.");
+		error_detail(
+		    err,
+		    "Airgap mode is on and the server's address is not loopback, private or link-local.");
 		error_hint(err, "Serve the resource from a mirror on the local network, or turn airgap off.");
 		return CLARO_ERR_DENIED;
 	}
@@ -348,8 +354,8 @@ static enum claro_status transfer_error(CURLcode rc, const struct transfer *t, c
 	return CLARO_ERR_NETWORK;
 }
 
-static enum claro_status make_response(CURL *h, struct transfer *t, long status, struct claro_http_response **out,
-				       struct error *err)
+static enum claro_status make_response(CURL *h, struct transfer *t, long status,
+				       struct claro_http_response **out, struct error *err)
 {
 	struct response_box *box = calloc(1, sizeof(*box));
 	char *ctype = NULL, *eurl = NULL;
@@ -404,9 +410,12 @@ enum claro_status httpclient_fetch(const struct claro_http_request *req, struct 
 	}
 	memset(&t, 0, sizeof(t));
 	pthread_rwlock_rdlock(&policy_lock);
-	max_body = req->max_body ? req->max_body : policy.max_body ? policy.max_body : HTTPCLIENT_DEFAULT_MAX_BODY;
+	max_body = req->max_body     ? req->max_body
+		   : policy.max_body ? policy.max_body
+				     : HTTPCLIENT_DEFAULT_MAX_BODY;
 	timeout = req->timeout_seconds ? (long)req->timeout_seconds
-				       : policy.timeout > 0 ? policy.timeout : (long)HTTPCLIENT_DEFAULT_TIMEOUT;
+		  : policy.timeout > 0 ? policy.timeout
+				       : (long)HTTPCLIENT_DEFAULT_TIMEOUT;
 	t.body.max = max_body > SIZE_MAX - 1 ? SIZE_MAX - 1 : (size_t)max_body;
 	st = set_options(h, req, &t, headers, max_body, timeout);
 	if (st != CLARO_OK) {
@@ -421,7 +430,8 @@ enum claro_status httpclient_fetch(const struct claro_http_request *req, struct 
 			if (status >= 400) {
 				error_set(err, CLARO_ERR_NETWORK, "could not fetch %s", req->url);
 				error_detail(err, "The server answered with HTTP status %ld.", status);
-				error_hint(err, "Check the URL; the resource may have moved or need credentials.");
+				error_hint(err,
+					   "Check the URL; the resource may have moved or need credentials.");
 				st = CLARO_ERR_NETWORK;
 			} else {
 				st = make_response(h, &t, status, out, err);

@@ -25,18 +25,18 @@
 #include "error.h"
 
 #define HTTPCLIENT_DEFAULT_CONNECT_TIMEOUT 10  /* seconds */
-#define HTTPCLIENT_DEFAULT_TIMEOUT 300         /* seconds per request */
-#define HTTPCLIENT_DEFAULT_MAX_BODY (256ull * 1024 * 1024)
-#define HTTPCLIENT_DEFAULT_MAX_REDIRECTS 10
+#define HTTPCLIENT_DEFAULT_TIMEOUT         300 /* seconds per request */
+#define HTTPCLIENT_DEFAULT_MAX_BODY        (256ull * 1024 * 1024)
+#define HTTPCLIENT_DEFAULT_MAX_REDIRECTS   10
 
 struct httpclient_options {
-	long connect_timeout;   /* seconds; 0 = default */
-	long timeout;           /* seconds; 0 = default; a request's timeout_seconds overrides */
-	uint64_t max_body;      /* bytes; 0 = default; a request's max_body overrides */
-	long max_redirects;     /* 0 = default; < 0 = do not follow redirects */
-	const char *proxy;      /* NULL = libcurl's environment (http_proxy, ...) */
-	const char *ca_file;    /* NULL = the system's CA bundle */
-	int airgap;             /* connect only to loopback, private and link-local addresses */
+	long connect_timeout; /* seconds; 0 = default */
+	long timeout;         /* seconds; 0 = default; a request's timeout_seconds overrides */
+	uint64_t max_body;    /* bytes; 0 = default; a request's max_body overrides */
+	long max_redirects;   /* 0 = default; < 0 = do not follow redirects */
+	const char *proxy;    /* NULL = libcurl's environment (http_proxy, ...) */
+	const char *ca_file;  /* NULL = the system's CA bundle */
+	int airgap;           /* connect only to loopback, private and link-local addresses */
 };
 
 /* Process-wide set-up and tear-down (curl_global_init/cleanup). Call init once

@@ -86,8 +86,8 @@ static enum claro_status check_length(const char *path, struct error *err)
 {
 	if (strlen(path) > LAYER_MAX_PATH) {
 		error_set(err, CLARO_ERR_INVALID, "path too long");
-		error_detail(err, "A path in a layer may be at most %d bytes; this one is %zu.", LAYER_MAX_PATH,
-			     strlen(path));
+		error_detail(err, "A path in a layer may be at most %d bytes; this one is %zu.",
+			     LAYER_MAX_PATH, strlen(path));
 		return CLARO_ERR_INVALID;
 	}
 	return CLARO_OK;
@@ -201,7 +201,8 @@ static void drop_last(char *path)
 		path[0] = '\0';
 }
 
-static enum claro_status not_found(struct error *err, const char *asked, const char *why_path, const char *why)
+static enum claro_status not_found(struct error *err, const char *asked, const char *why_path,
+				   const char *why)
 {
 	error_set(err, CLARO_ERR_NOT_FOUND, "could not find \"%s\" in the layer", asked);
 	error_detail(err, "\"%s\" %s.", why_path, why);
@@ -247,8 +248,8 @@ static enum claro_status resolve(struct claro_layer *layer, const char *path, in
 		if (strlen(candidate) > LAYER_MAX_PATH) {
 			free(candidate);
 			error_set(err, CLARO_ERR_INVALID, "path too long");
-			error_detail(err, "Resolving \"%s\" in the layer gives a path longer than %d bytes.", path,
-				     LAYER_MAX_PATH);
+			error_detail(err, "Resolving \"%s\" in the layer gives a path longer than %d bytes.",
+				     path, LAYER_MAX_PATH);
 			rc = CLARO_ERR_INVALID;
 			goto fail;
 		}
@@ -265,9 +266,12 @@ static enum claro_status resolve(struct claro_layer *layer, const char *path, in
 		if (st.type == CLARO_FILE_SYMLINK && (!final || follow_final)) {
 			free(candidate);
 			if (++hops > LAYER_MAX_SYMLINKS) {
-				error_set(err, CLARO_ERR_INVALID, "could not resolve \"%s\" in the layer", path);
-				error_detail(err, "More than %d symbolic links were followed; they probably form a loop.",
-					     LAYER_MAX_SYMLINKS);
+				error_set(err, CLARO_ERR_INVALID, "could not resolve \"%s\" in the layer",
+					  path);
+				error_detail(
+				    err,
+				    "More than %d symbolic links were followed; they probably form a loop.",
+				    LAYER_MAX_SYMLINKS);
 				rc = CLARO_ERR_INVALID;
 				goto fail;
 			}
@@ -383,8 +387,8 @@ enum claro_status layer_open(struct claro_layer *layer, const char *path, struct
 	free(st.link_target);
 	if (st.type != CLARO_FILE_REGULAR) {
 		int dir = st.type == CLARO_FILE_DIRECTORY;
-		error_set(err, dir ? CLARO_ERR_INVALID : CLARO_ERR_UNSUPPORTED, "could not open \"%s\" in the layer",
-			  path);
+		error_set(err, dir ? CLARO_ERR_INVALID : CLARO_ERR_UNSUPPORTED,
+			  "could not open \"%s\" in the layer", path);
 		error_detail(err, "\"%s\" is %s.", resolved, dir ? "a directory" : "not a regular file");
 		free(resolved);
 		return err ? err->status : CLARO_ERR_INVALID;
@@ -424,8 +428,8 @@ void layer_close(struct claro_file *file)
 	free(file);
 }
 
-enum claro_status layer_read_all(struct claro_layer *layer, const char *path, size_t max, unsigned char **data,
-				 size_t *len, struct error *err)
+enum claro_status layer_read_all(struct claro_layer *layer, const char *path, size_t max,
+				 unsigned char **data, size_t *len, struct error *err)
 {
 	struct claro_file *file;
 	unsigned char *p;
@@ -495,7 +499,8 @@ static int match_components(const struct layer_names *pat, const struct layer_na
 			else if (globstar)
 				v = dp[(i + 1) * w + j] || (j < ns && dp[i * w + j + 1]);
 			else
-				v = j < ns && fnmatch(pat->v[i], path->v[j], 0) == 0 && dp[(i + 1) * w + j + 1];
+				v = j < ns && fnmatch(pat->v[i], path->v[j], 0) == 0 &&
+				    dp[(i + 1) * w + j + 1];
 			dp[i * w + j] = v;
 		}
 	}
@@ -558,7 +563,8 @@ static enum claro_status walk_dir(struct walker *w, const char *real, const char
 	rc = w->layer->ops->list(w->layer, real, &names, w->err);
 	if (rc != CLARO_OK)
 		return rc;
-	qsort(names.v, names.n, sizeof(*names.v), compare_names);
+	if (names.n > 1)
+		qsort(names.v, names.n, sizeof(*names.v), compare_names);
 	for (size_t i = 0; i < names.n && !w->stopped && rc == CLARO_OK; i++) {
 		struct layer_stat st = {0};
 		char *r = path_join(real, names.v[i]), *s = path_join(shown, names.v[i]),
@@ -637,7 +643,9 @@ enum claro_status layer_glob(struct claro_layer *layer, const char *pattern, lay
 		if (strcmp(parts.v[i], "..") == 0) {
 			layer_names_free(&parts);
 			error_set(err, CLARO_ERR_INVALID, "invalid glob pattern \"%s\"", pattern);
-			error_detail(err, "Glob patterns are matched below the layer root and may not contain \"..\".");
+			error_detail(
+			    err,
+			    "Glob patterns are matched below the layer root and may not contain \"..\".");
 			return CLARO_ERR_INVALID;
 		}
 	}

@@ -36,18 +36,18 @@
 
 #include "error.h"
 
-#define LAYER_MAX_SYMLINKS 40
-#define LAYER_MAX_PATH 4096             /* longest path accepted, in bytes */
-#define LAYER_MAX_DEPTH 256             /* deepest directory a walk descends into */
+#define LAYER_MAX_SYMLINKS         40
+#define LAYER_MAX_PATH             4096                  /* longest path accepted, in bytes */
+#define LAYER_MAX_DEPTH            256                   /* deepest directory a walk descends into */
 #define LAYER_READ_ALL_DEFAULT_MAX (64u * 1024u * 1024u) /* layer_read_all with max 0 */
 
 /* What a backend reports about one path (never following a final symlink). */
 struct layer_stat {
 	enum claro_file_type type;
 	uint64_t size;
-	uint32_t mode;                  /* permission bits */
+	uint32_t mode; /* permission bits */
 	int64_t mtime;
-	char *link_target;              /* symlinks: owned by the caller of ops->lstat */
+	char *link_target; /* symlinks: owned by the caller of ops->lstat */
 };
 
 /* Names of one directory's entries, as a backend hands them over. */
@@ -62,7 +62,7 @@ struct layer_names {
  * is a symlink. Each function sets err on failure; CLARO_ERR_NOT_FOUND for a
  * missing path. */
 struct layer_ops {
-	const char *name;               /* "dir", "tar" */
+	const char *name; /* "dir", "tar" */
 	enum claro_status (*lstat)(struct claro_layer *layer, const char *path, struct layer_stat *st,
 				   struct error *err);
 	/* Append the entry names of directory path (no "." or "..") with layer_names_add. */
@@ -71,8 +71,8 @@ struct layer_ops {
 	/* Open a regular file; *handle is the backend's, *size its length. */
 	enum claro_status (*open)(struct claro_layer *layer, const char *path, void **handle, uint64_t *size,
 				  struct error *err);
-	enum claro_status (*pread)(struct claro_layer *layer, void *handle, void *buf, size_t n, uint64_t offset,
-				   size_t *got, struct error *err);
+	enum claro_status (*pread)(struct claro_layer *layer, void *handle, void *buf, size_t n,
+				   uint64_t offset, size_t *got, struct error *err);
 	void (*close)(struct claro_layer *layer, void *handle);
 	void (*destroy)(struct claro_layer *layer);
 };
@@ -80,8 +80,8 @@ struct layer_ops {
 /* A layer as the SDK sees it (struct claro_layer is opaque to plugins). */
 struct claro_layer {
 	const struct layer_ops *ops;
-	char *digest;                   /* "sha256:..." or NULL */
-	void *impl;                     /* the backend's state */
+	char *digest; /* "sha256:..." or NULL */
+	void *impl;   /* the backend's state */
 };
 
 /* An open file of a layer (opaque to plugins). */
@@ -89,7 +89,7 @@ struct claro_file {
 	struct claro_layer *layer;
 	void *handle;
 	uint64_t size;
-	char *path;                     /* resolved path, for error messages */
+	char *path; /* resolved path, for error messages */
 };
 
 /* A directory-backed layer over an unpacked root. digest may be NULL. */
@@ -121,8 +121,8 @@ enum claro_status layer_pread(struct claro_file *file, void *buf, size_t n, uint
 void layer_close(struct claro_file *file);
 /* The whole file, NUL-terminated (caller frees *data; *len excludes the NUL).
  * CLARO_ERR_TOO_LARGE if it is longer than max (0 = LAYER_READ_ALL_DEFAULT_MAX). */
-enum claro_status layer_read_all(struct claro_layer *layer, const char *path, size_t max, unsigned char **data,
-				 size_t *len, struct error *err);
+enum claro_status layer_read_all(struct claro_layer *layer, const char *path, size_t max,
+				 unsigned char **data, size_t *len, struct error *err);
 
 /* Called per entry; info is borrowed until it returns. Non-zero stops the walk. */
 typedef int (*layer_visit_fn)(const struct claro_file_info *info, void *arg);

@@ -36,15 +36,10 @@ static enum claro_status errno_error(struct error *err, int errnum, const char *
 	case ELOOP: /* a symlink where layerfs.c saw none: the tree changed */
 		st = CLARO_ERR_NOT_FOUND;
 		break;
-	case ENOMEM:
-		st = CLARO_ERR_NOMEM;
-		break;
+	case ENOMEM: st = CLARO_ERR_NOMEM; break;
 	case EACCES:
-	case EPERM:
-		st = CLARO_ERR_DENIED;
-		break;
-	default:
-		st = CLARO_ERR_IO;
+	case EPERM: st = CLARO_ERR_DENIED; break;
+	default: st = CLARO_ERR_IO;
 	}
 	error_set(err, st, "could not %s \"%s\" in the layer", what, path);
 	error_detail(err, "%s.", strerror(errnum));
@@ -139,7 +134,8 @@ static enum claro_status dir_lstat(struct claro_layer *layer, const char *path, 
 		}
 	}
 	out->type = file_type(sb.st_mode);
-	out->size = out->type == CLARO_FILE_REGULAR || out->type == CLARO_FILE_SYMLINK ? (uint64_t)sb.st_size : 0;
+	out->size =
+	    out->type == CLARO_FILE_REGULAR || out->type == CLARO_FILE_SYMLINK ? (uint64_t)sb.st_size : 0;
 	out->mode = (uint32_t)(sb.st_mode & 07777);
 	out->mtime = (int64_t)sb.st_mtime;
 	if (out->type == CLARO_FILE_SYMLINK) {
@@ -239,8 +235,8 @@ static enum claro_status dir_open(struct claro_layer *layer, const char *path, v
 	return CLARO_OK;
 }
 
-static enum claro_status dir_pread(struct claro_layer *layer, void *handle, void *buf, size_t n, uint64_t offset,
-				   size_t *got, struct error *err)
+static enum claro_status dir_pread(struct claro_layer *layer, void *handle, void *buf, size_t n,
+				   uint64_t offset, size_t *got, struct error *err)
 {
 	struct dir_file *f = handle;
 	size_t total = 0;
@@ -284,7 +280,7 @@ static void dir_destroy(struct claro_layer *layer)
 }
 
 static const struct layer_ops dir_ops = {
-	"dir", dir_lstat, dir_list, dir_open, dir_pread, dir_close, dir_destroy,
+    "dir", dir_lstat, dir_list, dir_open, dir_pread, dir_close, dir_destroy,
 };
 
 enum claro_status layer_open_dir(const char *root, const char *digest, struct claro_layer **out,

@@ -26,11 +26,11 @@
 #include "strutil.h"
 
 #define MAX_COMPONENTS 256
-#define MAX_CFG_KEYS 256
+#define MAX_CFG_KEYS   256
 
-#define MODULE_V10 RECORD_V10_END(struct claro_module, fini)
+#define MODULE_V10    RECORD_V10_END(struct claro_module, fini)
 #define COMPONENT_V10 RECORD_V10_END(struct claro_component, ops)
-#define CFG_KEY_V10 RECORD_V10_END(struct claro_cfg_key, doc)
+#define CFG_KEY_V10   RECORD_V10_END(struct claro_cfg_key, doc)
 
 #define SDK_HINT "Rebuild the plugin against the installed SDK (pkg-config --modversion claro-plugin)."
 
@@ -41,41 +41,62 @@ typedef const struct claro_module *(*module_entry_fn)(void);
 struct kind_rules {
 	const char *ops_struct;
 	size_t ops_v10;
-	size_t required[3];      /* offsets of pointer members that must be set */
+	size_t required[3]; /* offsets of pointer members that must be set */
 	const char *required_names[3];
 	int n_required;
 };
 
 #define OPS_END(type, field) RECORD_V10_END(struct type, field)
-#define MEMBER(type, field) offsetof(struct type, field)
+#define MEMBER(type, field)  offsetof(struct type, field)
 
 static const struct kind_rules kind_rules[CLARO_KIND_MAX + 1] = {
-	[CLARO_KIND_PACKAGE_SCANNER] = {"claro_package_scanner_ops",
-					OPS_END(claro_package_scanner_ops, default_repository),
-					{MEMBER(claro_package_scanner_ops, scan)}, {"scan()"}, 1},
-	[CLARO_KIND_DISTRIBUTION_SCANNER] = {"claro_distribution_scanner_ops",
-					     OPS_END(claro_distribution_scanner_ops, scan),
-					     {MEMBER(claro_distribution_scanner_ops, scan)}, {"scan()"}, 1},
-	[CLARO_KIND_REPOSITORY_SCANNER] = {"claro_repository_scanner_ops", OPS_END(claro_repository_scanner_ops, scan),
-					   {MEMBER(claro_repository_scanner_ops, scan)}, {"scan()"}, 1},
-	[CLARO_KIND_FILE_SCANNER] = {"claro_file_scanner_ops", OPS_END(claro_file_scanner_ops, scan),
-				     {MEMBER(claro_file_scanner_ops, scan)}, {"scan()"}, 1},
-	[CLARO_KIND_COALESCER] = {"claro_coalescer_ops", OPS_END(claro_coalescer_ops, coalesce),
-				  {MEMBER(claro_coalescer_ops, scanners), MEMBER(claro_coalescer_ops, coalesce)},
-				  {"scanners list", "coalesce()"}, 2},
-	[CLARO_KIND_MATCHER] = {"claro_matcher_ops", OPS_END(claro_matcher_ops, vulnerable),
-				{MEMBER(claro_matcher_ops, filter), MEMBER(claro_matcher_ops, query),
-				 MEMBER(claro_matcher_ops, vulnerable)},
-				{"filter()", "query()", "vulnerable()"}, 3},
-	[CLARO_KIND_UPDATER_SET] = {"claro_updater_set_ops", OPS_END(claro_updater_set_ops, update),
-				    {MEMBER(claro_updater_set_ops, list), MEMBER(claro_updater_set_ops, update)},
-				    {"list()", "update()"}, 2},
-	[CLARO_KIND_ENRICHER] = {"claro_enricher_ops", OPS_END(claro_enricher_ops, enrich),
-				 {MEMBER(claro_enricher_ops, type), MEMBER(claro_enricher_ops, updater),
-				  MEMBER(claro_enricher_ops, enrich)},
-				 {"type", "updater", "enrich()"}, 3},
-	[CLARO_KIND_VERSION_SCHEME] = {"claro_version_scheme_ops", OPS_END(claro_version_scheme_ops, normalize),
-				       {MEMBER(claro_version_scheme_ops, compare)}, {"compare()"}, 1},
+    [CLARO_KIND_PACKAGE_SCANNER] = {"claro_package_scanner_ops",
+				    OPS_END(claro_package_scanner_ops, default_repository),
+				    {MEMBER(claro_package_scanner_ops, scan)},
+				    {"scan()"},
+				    1},
+    [CLARO_KIND_DISTRIBUTION_SCANNER] = {"claro_distribution_scanner_ops",
+					 OPS_END(claro_distribution_scanner_ops, scan),
+					 {MEMBER(claro_distribution_scanner_ops, scan)},
+					 {"scan()"},
+					 1},
+    [CLARO_KIND_REPOSITORY_SCANNER] = {"claro_repository_scanner_ops",
+				       OPS_END(claro_repository_scanner_ops, scan),
+				       {MEMBER(claro_repository_scanner_ops, scan)},
+				       {"scan()"},
+				       1},
+    [CLARO_KIND_FILE_SCANNER] = {"claro_file_scanner_ops",
+				 OPS_END(claro_file_scanner_ops, scan),
+				 {MEMBER(claro_file_scanner_ops, scan)},
+				 {"scan()"},
+				 1},
+    [CLARO_KIND_COALESCER] = {"claro_coalescer_ops",
+			      OPS_END(claro_coalescer_ops, coalesce),
+			      {MEMBER(claro_coalescer_ops, scanners), MEMBER(claro_coalescer_ops, coalesce)},
+			      {"scanners list", "coalesce()"},
+			      2},
+    [CLARO_KIND_MATCHER] = {"claro_matcher_ops",
+			    OPS_END(claro_matcher_ops, vulnerable),
+			    {MEMBER(claro_matcher_ops, filter), MEMBER(claro_matcher_ops, query),
+			     MEMBER(claro_matcher_ops, vulnerable)},
+			    {"filter()", "query()", "vulnerable()"},
+			    3},
+    [CLARO_KIND_UPDATER_SET] = {"claro_updater_set_ops",
+				OPS_END(claro_updater_set_ops, update),
+				{MEMBER(claro_updater_set_ops, list), MEMBER(claro_updater_set_ops, update)},
+				{"list()", "update()"},
+				2},
+    [CLARO_KIND_ENRICHER] = {"claro_enricher_ops",
+			     OPS_END(claro_enricher_ops, enrich),
+			     {MEMBER(claro_enricher_ops, type), MEMBER(claro_enricher_ops, updater),
+			      MEMBER(claro_enricher_ops, enrich)},
+			     {"type", "updater", "enrich()"},
+			     3},
+    [CLARO_KIND_VERSION_SCHEME] = {"claro_version_scheme_ops",
+				   OPS_END(claro_version_scheme_ops, normalize),
+				   {MEMBER(claro_version_scheme_ops, compare)},
+				   {"compare()"},
+				   1},
 };
 
 /* ---- names ---- */
@@ -146,7 +167,8 @@ static enum claro_status check_name(const char *name, struct error *err)
 	refuse(err, CLARO_ERR_CONFIG, shown ? shown : "?", "invalid plugin name");
 	error_detail(err, "Plugin names are 1 to %d characters from a-z, 0-9 and \"_\"; \"%s\" is not.",
 		     REGISTRY_MAX_NAME, shown ? shown : "?");
-	error_hint(err, "Use the plugin's file name without \".so\", and rename files that do not follow the rule.");
+	error_hint(
+	    err, "Use the plugin's file name without \".so\", and rename files that do not follow the rule.");
 	free(shown);
 	return CLARO_ERR_CONFIG;
 }
@@ -173,7 +195,8 @@ static enum claro_status check_file(const char *name, const char *path, struct e
 		if (e == ENOENT) {
 			refuse(err, CLARO_ERR_NOT_FOUND, name, "plugin file not found");
 			error_detail(err, "%s does not exist.", path);
-			error_hint(err, "Check plugin_dir in [clarod] and the names listed in [plugins] load.");
+			error_hint(err,
+				   "Check plugin_dir in [clarod] and the names listed in [plugins] load.");
 			return CLARO_ERR_NOT_FOUND;
 		}
 		refuse(err, CLARO_ERR_IO, name, "could not examine plugin file");
@@ -183,21 +206,26 @@ static enum claro_status check_file(const char *name, const char *path, struct e
 	}
 	if (S_ISLNK(st.st_mode)) {
 		refuse(err, CLARO_ERR_DENIED, name, "plugin file is a symbolic link");
-		error_detail(err, "%s is a symbolic link; plugins are loaded only from regular files in the plugin directory.",
+		error_detail(err,
+			     "%s is a symbolic link; plugins are loaded only from regular files in the "
+			     "plugin directory.",
 			     path);
-		error_hint(err, "Install the plugin file itself into the plugin directory instead of a link to it.");
+		error_hint(
+		    err, "Install the plugin file itself into the plugin directory instead of a link to it.");
 		return CLARO_ERR_DENIED;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		refuse(err, CLARO_ERR_DENIED, name, "plugin file is not a regular file");
 		error_detail(err, "%s is %s.", path, file_kind(st.st_mode));
-		error_hint(err, "Remove it from the plugin directory, or install the plugin's shared object there.");
+		error_hint(
+		    err, "Remove it from the plugin directory, or install the plugin's shared object there.");
 		return CLARO_ERR_DENIED;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		refuse(err, CLARO_ERR_DENIED, name, "plugin file is writable by other users");
-		error_detail(err, "%s has mode %04o; a plugin file must not be writable by its group or by others.", path,
-			     (unsigned)(st.st_mode & 07777));
+		error_detail(
+		    err, "%s has mode %04o; a plugin file must not be writable by its group or by others.",
+		    path, (unsigned)(st.st_mode & 07777));
 		error_hint(err, "Remove the write permission with chmod go-w %s.", path);
 		return CLARO_ERR_DENIED;
 	}
@@ -227,7 +255,8 @@ static enum claro_status open_module(const char *name, const char *path, void **
 		why = dlerror();
 		refuse(err, CLARO_ERR_ABI, name, "could not open shared object");
 		error_detail(err, "dlopen failed: %s.", why ? why : "unknown error");
-		error_hint(err, "A library the plugin needs may be missing or too old; check ldd(1) on %s.", path);
+		error_hint(err, "A library the plugin needs may be missing or too old; check ldd(1) on %s.",
+			   path);
 		return CLARO_ERR_ABI;
 	}
 	symbol = str_printf("claro_plugin_%s_module", name);
@@ -241,10 +270,11 @@ static enum claro_status open_module(const char *name, const char *path, void **
 	if (!sym) {
 		refuse(err, CLARO_ERR_ABI, name, "not a claro plugin");
 		error_detail(err, "%s does not export claro_plugin_%s_module().", path, name);
-		error_hint(err,
-			   "Plugins must use CLARO_PLUGIN_DEFINE(%s, ...) and link with -export-symbols-regex "
-			   "(CLARO_PLUGIN_LDFLAGS from claro.m4).",
-			   name);
+		error_hint(
+		    err,
+		    "Plugins must use CLARO_PLUGIN_DEFINE(%s, ...) and link with -export-symbols-regex "
+		    "(CLARO_PLUGIN_LDFLAGS from claro.m4).",
+		    name);
 		unload(handle);
 		return CLARO_ERR_ABI;
 	}
@@ -253,8 +283,9 @@ static enum claro_status open_module(const char *name, const char *path, void **
 	*module_out = entry();
 	if (!*module_out) {
 		refuse(err, CLARO_ERR_ABI, name, "not a claro plugin");
-		error_detail(err, "claro_plugin_%s_module() in %s returned NULL instead of a module descriptor.", name,
-			     path);
+		error_detail(err,
+			     "claro_plugin_%s_module() in %s returned NULL instead of a module descriptor.",
+			     name, path);
 		error_hint(err, "Plugins must use CLARO_PLUGIN_DEFINE(%s, ...).", name);
 		unload(handle);
 		return CLARO_ERR_ABI;
@@ -270,18 +301,20 @@ static enum claro_status check_header(const char *name, const char *path, const 
 {
 	if (m->magic != CLARO_MODULE_MAGIC) {
 		refuse(err, CLARO_ERR_ABI, name, "not a claro plugin");
-		error_detail(err, "The module descriptor of %s starts with 0x%08x, not claro's magic 0x%08x.", path,
-			     (unsigned)m->magic, (unsigned)CLARO_MODULE_MAGIC);
+		error_detail(err, "The module descriptor of %s starts with 0x%08x, not claro's magic 0x%08x.",
+			     path, (unsigned)m->magic, (unsigned)CLARO_MODULE_MAGIC);
 		error_hint(err, "Build the plugin with CLARO_PLUGIN_DEFINE from the installed SDK.");
 		return CLARO_ERR_ABI;
 	}
 	if (m->abi_major != CLARO_ABI_MAJOR || m->abi_minor > CLARO_ABI_MINOR) {
 		refuse(err, CLARO_ERR_ABI, name, "incompatible plugin ABI");
 		error_detail(err, "%s was built for plugin ABI %u.%u; this claro provides ABI %d.%d.", path,
-			     (unsigned)m->abi_major, (unsigned)m->abi_minor, CLARO_ABI_MAJOR, CLARO_ABI_MINOR);
+			     (unsigned)m->abi_major, (unsigned)m->abi_minor, CLARO_ABI_MAJOR,
+			     CLARO_ABI_MINOR);
 		if (m->abi_major == CLARO_ABI_MAJOR)
 			error_hint(err,
-				   "Upgrade claro to a release that provides ABI %u.%u, or rebuild the plugin against "
+				   "Upgrade claro to a release that provides ABI %u.%u, or rebuild the "
+				   "plugin against "
 				   "the installed SDK (pkg-config --modversion claro-plugin).",
 				   (unsigned)m->abi_major, (unsigned)m->abi_minor);
 		else
@@ -290,8 +323,9 @@ static enum claro_status check_header(const char *name, const char *path, const 
 	}
 	if (m->struct_size < MODULE_V10) {
 		refuse(err, CLARO_ERR_ABI, name, "invalid module descriptor");
-		error_detail(err, "The module descriptor of %s is %u bytes; plugin ABI 1.0 needs at least %zu.", path,
-			     (unsigned)m->struct_size, MODULE_V10);
+		error_detail(err,
+			     "The module descriptor of %s is %u bytes; plugin ABI 1.0 needs at least %zu.",
+			     path, (unsigned)m->struct_size, MODULE_V10);
 		error_hint(err, "Build the plugin with CLARO_PLUGIN_DEFINE from the installed SDK.");
 		return CLARO_ERR_ABI;
 	}
@@ -300,13 +334,18 @@ static enum claro_status check_header(const char *name, const char *path, const 
 		refuse(err, CLARO_ERR_ABI, name, "plugin name does not match its file");
 		if (m->name)
 			error_detail(err,
-				     "%s declares the name \"%s\"; a plugin's name must equal its file name without \".so\".",
+				     "%s declares the name \"%s\"; a plugin's name must equal its file name "
+				     "without \".so\".",
 				     path, declared ? declared : "?");
 		else
-			error_detail(err, "%s declares no name; a plugin's name must equal its file name without \".so\".",
-				     path);
+			error_detail(
+			    err,
+			    "%s declares no name; a plugin's name must equal its file name without \".so\".",
+			    path);
 		if (m->name && valid_plugin_name(m->name))
-			error_hint(err, "Rename the file to %s.so, or build the plugin with CLARO_PLUGIN_DEFINE(%s, ...).",
+			error_hint(err,
+				   "Rename the file to %s.so, or build the plugin with "
+				   "CLARO_PLUGIN_DEFINE(%s, ...).",
 				   m->name, name);
 		else
 			error_hint(err, "Build the plugin with CLARO_PLUGIN_DEFINE(%s, ...).", name);
@@ -345,8 +384,8 @@ static enum claro_status check_component(const char *name, const char *path, siz
 
 	if (c->struct_size < COMPONENT_V10) {
 		invalid_component(err, name);
-		error_detail(err, "Component %zu of %s is %u bytes; plugin ABI 1.0 needs at least %zu.", i + 1, path,
-			     (unsigned)c->struct_size, COMPONENT_V10);
+		error_detail(err, "Component %zu of %s is %u bytes; plugin ABI 1.0 needs at least %zu.",
+			     i + 1, path, (unsigned)c->struct_size, COMPONENT_V10);
 		error_hint(err, "Set struct_size = sizeof(struct claro_component) in every component.");
 		return CLARO_ERR_ABI;
 	}
@@ -354,10 +393,11 @@ static enum claro_status check_component(const char *name, const char *path, siz
 		char *shown = c->name ? printable(c->name) : NULL;
 		invalid_component(err, name);
 		if (c->name)
-			error_detail(err,
-				     "Component %zu of %s is named \"%s\"; names are 1 to %d printable characters "
-				     "without blanks, quotes, \"\\\" or \"/\".",
-				     i + 1, path, shown ? shown : "?", REGISTRY_MAX_NAME);
+			error_detail(
+			    err,
+			    "Component %zu of %s is named \"%s\"; names are 1 to %d printable characters "
+			    "without blanks, quotes, \"\\\" or \"/\".",
+			    i + 1, path, shown ? shown : "?", REGISTRY_MAX_NAME);
 		else
 			error_detail(err, "Component %zu of %s has no name.", i + 1, path);
 		error_hint(err, "Give every component a short name such as \"dpkg\".");
@@ -366,8 +406,10 @@ static enum claro_status check_component(const char *name, const char *path, siz
 	}
 	if (c->kind < 1 || c->kind > CLARO_KIND_MAX) {
 		refuse(err, CLARO_ERR_ABI, name, "unrecognized component kind");
-		error_detail(err, "Component \"%s\" of %s has kind %u; this claro (plugin ABI %d.%d) knows kinds 1 to %d.",
-			     c->name, path, (unsigned)c->kind, CLARO_ABI_MAJOR, CLARO_ABI_MINOR, CLARO_KIND_MAX);
+		error_detail(
+		    err,
+		    "Component \"%s\" of %s has kind %u; this claro (plugin ABI %d.%d) knows kinds 1 to %d.",
+		    c->name, path, (unsigned)c->kind, CLARO_ABI_MAJOR, CLARO_ABI_MINOR, CLARO_KIND_MAX);
 		error_hint(err, SDK_HINT);
 		return CLARO_ERR_ABI;
 	}
@@ -388,15 +430,18 @@ static enum claro_status check_component(const char *name, const char *path, siz
 	memcpy(&ops_size, c->ops, sizeof(ops_size));
 	if (ops_size < rules->ops_v10) {
 		invalid_component(err, name);
-		error_detail(err, "The ops table of the %s \"%s\" of %s is %u bytes; plugin ABI 1.0 needs at least %zu.",
-			     kind, c->name, path, (unsigned)ops_size, rules->ops_v10);
+		error_detail(
+		    err,
+		    "The ops table of the %s \"%s\" of %s is %u bytes; plugin ABI 1.0 needs at least %zu.",
+		    kind, c->name, path, (unsigned)ops_size, rules->ops_v10);
 		error_hint(err, "Set struct_size = sizeof(struct %s).", rules->ops_struct);
 		return CLARO_ERR_ABI;
 	}
 	for (int r = 0; r < rules->n_required; r++) {
 		if (!member(c->ops, rules->required[r])) {
 			invalid_component(err, name);
-			error_detail(err, "The %s \"%s\" of %s has no %s.", kind, c->name, path, rules->required_names[r]);
+			error_detail(err, "The %s \"%s\" of %s has no %s.", kind, c->name, path,
+				     rules->required_names[r]);
 			error_hint(err, "Every %s must provide %s (see <claro/plugin.h>).", kind,
 				   rules->required_names[r]);
 			return CLARO_ERR_ABI;
@@ -420,9 +465,12 @@ static enum claro_status check_components(const char *name, const char *path, co
 			error_detail(err, "%s declares no components.", path);
 			error_hint(err, "List at least one component in CLARO_PLUGIN_DEFINE.");
 		} else {
-			error_detail(err, "%s lists more than %d components; the list is probably not NULL-terminated.",
-				     path, MAX_COMPONENTS);
-			error_hint(err, "End the components array with NULL (CLARO_PLUGIN_DEFINE does this).");
+			error_detail(
+			    err,
+			    "%s lists more than %d components; the list is probably not NULL-terminated.",
+			    path, MAX_COMPONENTS);
+			error_hint(err,
+				   "End the components array with NULL (CLARO_PLUGIN_DEFINE does this).");
 		}
 		return CLARO_ERR_ABI;
 	}
@@ -432,8 +480,8 @@ static enum claro_status check_components(const char *name, const char *path, co
 		for (size_t j = 0; j < i; j++) {
 			if (comps[j]->kind == comps[i]->kind && strcmp(comps[j]->name, comps[i]->name) == 0) {
 				refuse(err, CLARO_ERR_CONFLICT, name, "duplicate component");
-				error_detail(err, "%s lists the %s \"%s\" twice.", path, registry_kind_name(comps[i]->kind),
-					     comps[i]->name);
+				error_detail(err, "%s lists the %s \"%s\" twice.", path,
+					     registry_kind_name(comps[i]->kind), comps[i]->name);
 				error_hint(err, "Give each component of a kind its own name.");
 				return CLARO_ERR_CONFLICT;
 			}
@@ -450,8 +498,10 @@ static enum claro_status check_build_id(const char *name, const char *path, cons
 	refuse(err, CLARO_ERR_ABI, name, "incompatible plugin build");
 	if (m->build_id) {
 		char *shown = printable(m->build_id);
-		error_detail(err, "%s is marked strict and was built against claro build \"%s\"; this is build \"%s\".",
-			     path, shown ? shown : "?", CLARO_BUILD_ID);
+		error_detail(
+		    err,
+		    "%s is marked strict and was built against claro build \"%s\"; this is build \"%s\".",
+		    path, shown ? shown : "?", CLARO_BUILD_ID);
 		free(shown);
 	} else {
 		error_detail(err, "%s is marked strict but records no build id; this is build \"%s\".", path,
@@ -471,7 +521,8 @@ static enum claro_status check_duplicates(const struct registry *reg, const char
 		if (have) {
 			refuse(err, CLARO_ERR_CONFLICT, name, "duplicate component");
 			error_detail(err, "The %s \"%s\" of %s is already provided by plugin \"%s\" (%s).",
-				     registry_kind_name(c->kind), c->name, path, have->plugin->name, have->plugin->path);
+				     registry_kind_name(c->kind), c->name, path, have->plugin->name,
+				     have->plugin->path);
 			error_hint(err, "Load only one of the two plugins (see load in [plugins]).");
 			return CLARO_ERR_CONFLICT;
 		}
@@ -501,20 +552,11 @@ static int value_parses(enum claro_cfg_type type, const char *value, enum claro_
 	int b;
 
 	switch (type) {
-	case CLARO_CFG_STRING:
-		*why = CLARO_OK;
-		break;
-	case CLARO_CFG_INT:
-		*why = parse_int64(value, &i);
-		break;
-	case CLARO_CFG_BOOL:
-		*why = parse_bool(value, &b);
-		break;
-	case CLARO_CFG_DURATION:
-		*why = parse_duration(value, &i);
-		break;
-	default:
-		*why = CLARO_ERR_INVALID;
+	case CLARO_CFG_STRING: *why = CLARO_OK; break;
+	case CLARO_CFG_INT: *why = parse_int64(value, &i); break;
+	case CLARO_CFG_BOOL: *why = parse_bool(value, &b); break;
+	case CLARO_CFG_DURATION: *why = parse_duration(value, &i); break;
+	default: *why = CLARO_ERR_INVALID;
 	}
 	return *why == CLARO_OK;
 }
@@ -522,14 +564,10 @@ static int value_parses(enum claro_cfg_type type, const char *value, enum claro_
 static const char *type_phrase(enum claro_cfg_type type)
 {
 	switch (type) {
-	case CLARO_CFG_INT:
-		return "an integer";
-	case CLARO_CFG_BOOL:
-		return "a boolean (true/false, yes/no, on/off, 1/0)";
-	case CLARO_CFG_DURATION:
-		return "a duration such as 90s, 15m, 6h or 2d";
-	default:
-		return "a string";
+	case CLARO_CFG_INT: return "an integer";
+	case CLARO_CFG_BOOL: return "a boolean (true/false, yes/no, on/off, 1/0)";
+	case CLARO_CFG_DURATION: return "a duration such as 90s, 15m, 6h or 2d";
+	default: return "a string";
 	}
 }
 
@@ -552,8 +590,11 @@ static enum claro_status check_declared_keys(const char *name, const char *path,
 		n++;
 	if (n > MAX_CFG_KEYS) {
 		bad_declaration(err, name, path);
-		error_detail(err, "Plugin \"%s\" declares more than %d configuration keys; the list is probably not "
-				  "NULL-terminated.", name, MAX_CFG_KEYS);
+		error_detail(
+		    err,
+		    "Plugin \"%s\" declares more than %d configuration keys; the list is probably not "
+		    "NULL-terminated.",
+		    name, MAX_CFG_KEYS);
 		return CLARO_ERR_ABI;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -561,35 +602,44 @@ static enum claro_status check_declared_keys(const char *name, const char *path,
 
 		if (k->struct_size < CFG_KEY_V10) {
 			bad_declaration(err, name, path);
-			error_detail(err, "Configuration key %zu of plugin \"%s\" is %u bytes; plugin ABI 1.0 needs at least %zu.",
+			error_detail(err,
+				     "Configuration key %zu of plugin \"%s\" is %u bytes; plugin ABI 1.0 "
+				     "needs at least %zu.",
 				     i + 1, name, (unsigned)k->struct_size, CFG_KEY_V10);
 			return CLARO_ERR_ABI;
 		}
 		if (!valid_plugin_name(k->name)) {
 			char *shown = k->name ? printable(k->name) : NULL;
 			bad_declaration(err, name, path);
-			error_detail(err, "Configuration key %zu of plugin \"%s\" is named \"%s\"; key names are 1 to %d "
-					  "characters from a-z, 0-9 and \"_\".",
-				     i + 1, name, shown ? shown : "", REGISTRY_MAX_NAME);
+			error_detail(
+			    err,
+			    "Configuration key %zu of plugin \"%s\" is named \"%s\"; key names are 1 to %d "
+			    "characters from a-z, 0-9 and \"_\".",
+			    i + 1, name, shown ? shown : "", REGISTRY_MAX_NAME);
 			free(shown);
 			return CLARO_ERR_ABI;
 		}
 		if (k->type < CLARO_CFG_STRING || k->type > CLARO_CFG_DURATION) {
 			bad_declaration(err, name, path);
-			error_detail(err, "Configuration key \"%s\" of plugin \"%s\" has type %d; this claro knows types 1 to 4.",
+			error_detail(err,
+				     "Configuration key \"%s\" of plugin \"%s\" has type %d; this claro "
+				     "knows types 1 to 4.",
 				     k->name, name, (int)k->type);
 			return CLARO_ERR_ABI;
 		}
 		if (!k->required && k->default_value && !value_parses(k->type, k->default_value, &why)) {
 			bad_declaration(err, name, path);
-			error_detail(err, "The default \"%s\" of configuration key \"%s\" of plugin \"%s\" is not %s.",
-				     k->default_value, k->name, name, type_phrase(k->type));
+			error_detail(
+			    err, "The default \"%s\" of configuration key \"%s\" of plugin \"%s\" is not %s.",
+			    k->default_value, k->name, name, type_phrase(k->type));
 			return CLARO_ERR_ABI;
 		}
 		for (size_t j = 0; j < i; j++) {
 			if (strcmp(keys[j]->name, k->name) == 0) {
 				bad_declaration(err, name, path);
-				error_detail(err, "Plugin \"%s\" declares the configuration key \"%s\" twice.", name, k->name);
+				error_detail(err,
+					     "Plugin \"%s\" declares the configuration key \"%s\" twice.",
+					     name, k->name);
 				return CLARO_ERR_ABI;
 			}
 		}
@@ -612,14 +662,10 @@ static const char *type_example(const struct claro_cfg_key *k)
 	if (k->default_value && !k->required)
 		return k->default_value;
 	switch (k->type) {
-	case CLARO_CFG_INT:
-		return "10";
-	case CLARO_CFG_BOOL:
-		return "true";
-	case CLARO_CFG_DURATION:
-		return "6h";
-	default:
-		return "...";
+	case CLARO_CFG_INT: return "10";
+	case CLARO_CFG_BOOL: return "true";
+	case CLARO_CFG_DURATION: return "6h";
+	default: return "...";
 	}
 }
 
@@ -628,47 +674,50 @@ static enum claro_status unknown_key(const struct config *cfg, const struct clar
 {
 	char *keys = declared_key_list(p);
 
-	error_set(err, CLARO_ERR_CONFIG, "%s:%d: unrecognized key \"%s\" in section [plugin.%s]", config_file(cfg),
-		  e->line, e->key, p->name);
+	error_set(err, CLARO_ERR_CONFIG, "%s:%d: unrecognized key \"%s\" in section [plugin.%s]",
+		  config_file(cfg), e->line, e->key, p->name);
 	if (keys && *keys)
 		error_detail(err, "Plugin \"%s\" declares these keys: %s.", p->name, keys);
 	else
 		error_detail(err, "Plugin \"%s\" declares no configuration keys.", p->name);
-	error_hint(err, "Remove the line or correct the key's name; clarod --check-config lists every key with its default.");
+	error_hint(err, "Remove the line or correct the key's name; clarod --check-config lists every key "
+			"with its default.");
 	free(keys);
 	return CLARO_ERR_CONFIG;
 }
 
 static enum claro_status bad_value(const struct config *cfg, const struct claro_plugin *p,
-				   const struct config_entry *e, const struct claro_cfg_key *k, enum claro_status why,
-				   struct error *err)
+				   const struct config_entry *e, const struct claro_cfg_key *k,
+				   enum claro_status why, struct error *err)
 {
-	error_set(err, CLARO_ERR_CONFIG, "%s:%d: invalid value for key \"%s\" in section [plugin.%s]", config_file(cfg),
-		  e->line, e->key, p->name);
+	error_set(err, CLARO_ERR_CONFIG, "%s:%d: invalid value for key \"%s\" in section [plugin.%s]",
+		  config_file(cfg), e->line, e->key, p->name);
 	if (why == CLARO_ERR_TOO_LARGE)
 		error_detail(err, "\"%s\" is out of range for %s.", e->value, type_phrase(k->type));
 	else
 		error_detail(err, "\"%s\" is not %s.", e->value, type_phrase(k->type));
-	error_hint(err, "Write %s as %s, e.g. %s = %s.", k->name, type_phrase(k->type), k->name, type_example(k));
+	error_hint(err, "Write %s as %s, e.g. %s = %s.", k->name, type_phrase(k->type), k->name,
+		   type_example(k));
 	return CLARO_ERR_CONFIG;
 }
 
 static enum claro_status missing_key(const struct config *cfg, const struct claro_plugin *p,
-				     const struct config_section *sec, const struct claro_cfg_key *k, struct error *err)
+				     const struct config_section *sec, const struct claro_cfg_key *k,
+				     struct error *err)
 {
 	const char *doc = k->doc && *k->doc ? k->doc : NULL;
 
 	if (sec) {
 		error_set(err, CLARO_ERR_CONFIG, "%s:%d: missing required key \"%s\" in section [plugin.%s]",
 			  config_file(cfg), sec->line, k->name, p->name);
-		error_detail(err, "Plugin \"%s\" requires %s%s%s%s.", p->name, k->name, doc ? " (" : "", doc ? doc : "",
-			     doc ? ")" : "");
+		error_detail(err, "Plugin \"%s\" requires %s%s%s%s.", p->name, k->name, doc ? " (" : "",
+			     doc ? doc : "", doc ? ")" : "");
 		error_hint(err, "Add a line \"%s = ...\" to [plugin.%s].", k->name, p->name);
 	} else {
-		error_set(err, CLARO_ERR_CONFIG, "%s: missing required key \"%s\" in section [plugin.%s]", config_file(cfg),
-			  k->name, p->name);
-		error_detail(err, "Plugin \"%s\" requires %s%s%s%s, and there is no [plugin.%s] section.", p->name,
-			     k->name, doc ? " (" : "", doc ? doc : "", doc ? ")" : "", p->name);
+		error_set(err, CLARO_ERR_CONFIG, "%s: missing required key \"%s\" in section [plugin.%s]",
+			  config_file(cfg), k->name, p->name);
+		error_detail(err, "Plugin \"%s\" requires %s%s%s%s, and there is no [plugin.%s] section.",
+			     p->name, k->name, doc ? " (" : "", doc ? doc : "", doc ? ")" : "", p->name);
 		error_hint(err, "Add a [plugin.%s] section with a line \"%s = ...\".", p->name, k->name);
 	}
 	return CLARO_ERR_CONFIG;
@@ -919,8 +968,8 @@ static int listed(char *const *names, const char *name)
 	return 0;
 }
 
-static enum claro_status check_sections(const struct registry *reg, const struct config *cfg, char *const *skipped,
-					struct error *err)
+static enum claro_status check_sections(const struct registry *reg, const struct config *cfg,
+					char *const *skipped, struct error *err)
 {
 	for (size_t i = 0; cfg && i < cfg->n_sections; i++) {
 		const struct config_section *sec = &cfg->sections[i];
@@ -930,25 +979,30 @@ static enum claro_status check_sections(const struct registry *reg, const struct
 			continue;
 		for (size_t p = 0; reg && p < reg->n_plugins; p++)
 			buf_printf(&names, "%s%s", p ? ", " : "", reg->plugins[p]->name);
-		error_set(err, CLARO_ERR_CONFIG, "%s:%d: section [plugin.%s] names a plugin that is not loaded",
-			  config_file(cfg), sec->line, sec->plugin);
+		error_set(err, CLARO_ERR_CONFIG,
+			  "%s:%d: section [plugin.%s] names a plugin that is not loaded", config_file(cfg),
+			  sec->line, sec->plugin);
 		if (names.len)
 			error_detail(err, "The loaded plugins are: %s.", names.data);
 		else
 			error_detail(err, "No plugins are loaded.");
-		error_hint(err, "Remove the section, or load the plugin (plugin_dir in [clarod], load in [plugins]).");
+		error_hint(
+		    err,
+		    "Remove the section, or load the plugin (plugin_dir in [clarod], load in [plugins]).");
 		buf_free(&names);
 		return CLARO_ERR_CONFIG;
 	}
 	return CLARO_OK;
 }
 
-enum claro_status registry_check_sections(const struct registry *reg, const struct config *cfg, struct error *err)
+enum claro_status registry_check_sections(const struct registry *reg, const struct config *cfg,
+					  struct error *err)
 {
 	return check_sections(reg, cfg, NULL, err);
 }
 
-enum claro_status registry_load(struct registry *reg, const struct config *cfg, unsigned flags, struct error *err)
+enum claro_status registry_load(struct registry *reg, const struct config *cfg, unsigned flags,
+				struct error *err)
 {
 	char **found = NULL, **skipped = NULL;
 	char *const *names;

@@ -10,11 +10,11 @@
 
 #define MAX_ENV_REPOSITORIES 1024
 
-#define PACKAGE_V10 RECORD_V10_END(struct claro_package, normalized_version)
-#define DISTRIBUTION_V10 RECORD_V10_END(struct claro_distribution, pretty_name)
-#define REPOSITORY_V10 RECORD_V10_END(struct claro_repository, cpe)
-#define FILE_V10 RECORD_V10_END(struct claro_file_record, kind)
-#define ENVIRONMENT_V10 RECORD_V10_END(struct claro_environment, repositories)
+#define PACKAGE_V10       RECORD_V10_END(struct claro_package, normalized_version)
+#define DISTRIBUTION_V10  RECORD_V10_END(struct claro_distribution, pretty_name)
+#define REPOSITORY_V10    RECORD_V10_END(struct claro_repository, cpe)
+#define FILE_V10          RECORD_V10_END(struct claro_file_record, kind)
+#define ENVIRONMENT_V10   RECORD_V10_END(struct claro_environment, repositories)
 #define VULNERABILITY_V10 RECORD_V10_END(struct claro_vulnerability, range_upper)
 
 /* Allocates dst and copies the part of src inside both its struct_size and
@@ -34,7 +34,8 @@ static enum claro_status take(const void *src, size_t ours, size_t v10, const ch
 	memcpy(&theirs, src, sizeof(theirs));
 	if (theirs < v10) {
 		error_set(err, CLARO_ERR_INVALID, "invalid %s record", what);
-		error_detail(err, "The record's struct_size is %u; plugin ABI 1.0 needs at least %zu.", theirs, v10);
+		error_detail(err, "The record's struct_size is %u; plugin ABI 1.0 needs at least %zu.",
+			     theirs, v10);
 		error_hint(err, "Set struct_size = sizeof(struct claro_%s) when filling the record.", what);
 		return CLARO_ERR_INVALID;
 	}
@@ -104,8 +105,9 @@ static enum claro_status copy_package(const struct claro_package *src, int depth
 	source = p->source;
 	p->source = NULL;
 	/* Strings first, so that record_free_package can run on any failure. */
-	ok = own(&p->name) & own(&p->version) & own(&p->kind) & own(&p->arch) & own(&p->module) & own(&p->cpe) &
-	     own(&p->package_db) & own(&p->filepath) & own(&p->repository_hint) & own(&p->normalized_version.kind);
+	ok = own(&p->name) & own(&p->version) & own(&p->kind) & own(&p->arch) & own(&p->module) &
+	     own(&p->cpe) & own(&p->package_db) & own(&p->filepath) & own(&p->repository_hint) &
+	     own(&p->normalized_version.kind);
 	if (!ok) {
 		record_free_package(p);
 		return nomem(err);
@@ -152,8 +154,8 @@ void record_free_package(struct claro_package *p)
 	free(p);
 }
 
-enum claro_status record_copy_distribution(const struct claro_distribution *src, struct claro_distribution **out,
-					   struct error *err)
+enum claro_status record_copy_distribution(const struct claro_distribution *src,
+					   struct claro_distribution **out, struct error *err)
 {
 	struct claro_distribution *d;
 	enum claro_status st;
@@ -162,8 +164,8 @@ enum claro_status record_copy_distribution(const struct claro_distribution *src,
 	st = take(src, sizeof(*d), DISTRIBUTION_V10, "distribution", (void **)&d, err);
 	if (st != CLARO_OK)
 		return st;
-	ok = own(&d->did) & own(&d->name) & own(&d->version) & own(&d->version_code_name) & own(&d->version_id) &
-	     own(&d->arch) & own(&d->cpe) & own(&d->pretty_name);
+	ok = own(&d->did) & own(&d->name) & own(&d->version) & own(&d->version_code_name) &
+	     own(&d->version_id) & own(&d->arch) & own(&d->cpe) & own(&d->pretty_name);
 	if (!ok) {
 		record_free_distribution(d);
 		return nomem(err);
@@ -330,7 +332,8 @@ enum claro_status record_copy_vulnerability(const struct claro_vulnerability *sr
 	v->distribution = NULL;
 	v->repository = NULL;
 	ok = own(&v->id) & own(&v->updater) & own(&v->name) & own(&v->description) & own(&v->links) &
-	     own(&v->severity) & own(&v->fixed_in_version) & own(&v->range_lower.kind) & own(&v->range_upper.kind);
+	     own(&v->severity) & own(&v->fixed_in_version) & own(&v->range_lower.kind) &
+	     own(&v->range_upper.kind);
 	if (!ok) {
 		record_free_vulnerability(v);
 		return nomem(err);

@@ -24,8 +24,8 @@
  * misses a required field, CLARO_ERR_NOMEM. */
 enum claro_status record_copy_package(const struct claro_package *src, struct claro_package **out,
 				      struct error *err);
-enum claro_status record_copy_distribution(const struct claro_distribution *src, struct claro_distribution **out,
-					   struct error *err);
+enum claro_status record_copy_distribution(const struct claro_distribution *src,
+					   struct claro_distribution **out, struct error *err);
 enum claro_status record_copy_repository(const struct claro_repository *src, struct claro_repository **out,
 					 struct error *err);
 enum claro_status record_copy_file(const struct claro_file_record *src, struct claro_file_record **out,

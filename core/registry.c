@@ -15,30 +15,30 @@
 #define INDEX_STATE_MAGIC "libindex number: 2\n"
 
 static const char *const kind_names[CLARO_KIND_MAX + 1] = {
-	[CLARO_KIND_PACKAGE_SCANNER] = "package_scanner",
-	[CLARO_KIND_DISTRIBUTION_SCANNER] = "distribution_scanner",
-	[CLARO_KIND_REPOSITORY_SCANNER] = "repository_scanner",
-	[CLARO_KIND_FILE_SCANNER] = "file_scanner",
-	[CLARO_KIND_COALESCER] = "coalescer",
-	[CLARO_KIND_MATCHER] = "matcher",
-	[CLARO_KIND_UPDATER_SET] = "updater_set",
-	[CLARO_KIND_ENRICHER] = "enricher",
-	[CLARO_KIND_VERSION_SCHEME] = "version_scheme",
+    [CLARO_KIND_PACKAGE_SCANNER] = "package_scanner",
+    [CLARO_KIND_DISTRIBUTION_SCANNER] = "distribution_scanner",
+    [CLARO_KIND_REPOSITORY_SCANNER] = "repository_scanner",
+    [CLARO_KIND_FILE_SCANNER] = "file_scanner",
+    [CLARO_KIND_COALESCER] = "coalescer",
+    [CLARO_KIND_MATCHER] = "matcher",
+    [CLARO_KIND_UPDATER_SET] = "updater_set",
+    [CLARO_KIND_ENRICHER] = "enricher",
+    [CLARO_KIND_VERSION_SCHEME] = "version_scheme",
 };
 
 /* Clair's Kind() strings of its scanners, used in the index state. */
 static const char *const clair_scanner_kinds[CLARO_KIND_FILE_SCANNER + 1] = {
-	[CLARO_KIND_PACKAGE_SCANNER] = "package",
-	[CLARO_KIND_DISTRIBUTION_SCANNER] = "distribution",
-	[CLARO_KIND_REPOSITORY_SCANNER] = "repository",
-	[CLARO_KIND_FILE_SCANNER] = "file",
+    [CLARO_KIND_PACKAGE_SCANNER] = "package",
+    [CLARO_KIND_DISTRIBUTION_SCANNER] = "distribution",
+    [CLARO_KIND_REPOSITORY_SCANNER] = "repository",
+    [CLARO_KIND_FILE_SCANNER] = "file",
 };
 
 static const char *const cfg_type_names[] = {
-	[CLARO_CFG_STRING] = "string",
-	[CLARO_CFG_INT] = "integer",
-	[CLARO_CFG_BOOL] = "boolean",
-	[CLARO_CFG_DURATION] = "duration",
+    [CLARO_CFG_STRING] = "string",
+    [CLARO_CFG_INT] = "integer",
+    [CLARO_CFG_BOOL] = "boolean",
+    [CLARO_CFG_DURATION] = "duration",
 };
 
 const char *registry_kind_name(enum claro_kind kind)
@@ -232,8 +232,8 @@ static json_t *component_json(const struct claro_component *c)
 {
 	json_t *o = json_object();
 
-	if (!o || !set(o, "kind", json_string(registry_kind_name(c->kind))) || !set(o, "name", json_string(c->name)) ||
-	    !set(o, "version", json_string(c->version))) {
+	if (!o || !set(o, "kind", json_string(registry_kind_name(c->kind))) ||
+	    !set(o, "name", json_string(c->name)) || !set(o, "version", json_string(c->version))) {
 		json_decref(o);
 		return NULL;
 	}
@@ -307,7 +307,8 @@ void registry_print_config(const struct registry *reg, FILE *fp)
 			const struct plugin_setting *s = &p->settings[k];
 			const struct claro_cfg_key *key = s->key;
 
-			fprintf(fp, "# %s (%s%s", key->name, cfg_type_names[key->type], key->required ? ", required" : "");
+			fprintf(fp, "# %s (%s%s", key->name, cfg_type_names[key->type],
+				key->required ? ", required" : "");
 			if (!key->required && key->default_value)
 				fprintf(fp, ", default %s", key->default_value);
 			fprintf(fp, ")%s%s\n", key->doc ? ": " : "", key->doc ? key->doc : "");

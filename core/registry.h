@@ -21,21 +21,21 @@
 /* A declared config key of a plugin with its effective value. */
 struct plugin_setting {
 	const struct claro_cfg_key *key;
-	char *value;     /* from the INI file, else the default; NULL if neither */
-	int from_file;   /* 1 if set in the file */
+	char *value;   /* from the INI file, else the default; NULL if neither */
+	int from_file; /* 1 if set in the file */
 };
 
 /* The host's record of one loaded plugin (opaque to plugins). */
 struct claro_plugin {
 	char *name;
 	char *path;
-	void *handle;                         /* dlopen handle; never dlclose'd in production */
+	void *handle; /* dlopen handle; never dlclose'd in production */
 	const struct claro_module *module;
-	struct claro_ctx ctx;                 /* base context: init/fini, plugin_data */
+	struct claro_ctx ctx; /* base context: init/fini, plugin_data */
 	struct plugin_setting *settings;
 	size_t n_settings;
 	int initialised;
-	struct registry *registry;            /* the registry it belongs to (version_scheme lookups) */
+	struct registry *registry; /* the registry it belongs to (version_scheme lookups) */
 };
 
 /* One component of a loaded plugin. */
@@ -45,7 +45,7 @@ struct component_ref {
 };
 
 struct registry {
-	struct claro_plugin **plugins;        /* in load order */
+	struct claro_plugin **plugins; /* in load order */
 	size_t n_plugins;
 	struct component_ref *by_kind[CLARO_KIND_MAX + 1]; /* sorted by name within a kind */
 	size_t n_by_kind[CLARO_KIND_MAX + 1];
@@ -114,9 +114,9 @@ struct enrichment_source; /* sinks.h */
  *   st = plugin_call_end(&call, ops->scan(&call.ctx, layer, result), &err);
  */
 struct plugin_call {
-	struct claro_ctx ctx;                 /* first member: host.c recovers the call from ctx */
+	struct claro_ctx ctx; /* first member: host.c recovers the call from ctx */
 	struct error err;
-	char origin[128];                     /* "<plugin>/<component>" log prefix */
+	char origin[128]; /* "<plugin>/<component>" log prefix */
 	/* Where host->enrichment_get() reads; set by the caller after begin
 	 * (enrichers only). NULL: enrichment_get fails with CLARO_ERR_INTERNAL. */
 	const struct enrichment_source *enrichments;

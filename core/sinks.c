@@ -89,7 +89,8 @@ static enum claro_status check_name(const char *name, const char *what, struct e
 
 	if (len == 0 || len > SINK_MAX_NAME) {
 		error_set(err, CLARO_ERR_INVALID, "invalid %s name", what);
-		error_detail(err, "A %s name must have 1 to %d bytes; this one has %zu.", what, SINK_MAX_NAME, len);
+		error_detail(err, "A %s name must have 1 to %d bytes; this one has %zu.", what, SINK_MAX_NAME,
+			     len);
 		return CLARO_ERR_INVALID;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -168,8 +169,8 @@ enum claro_status scan_result_add_package(struct claro_scan_result *r, const str
 	return st != CLARO_OK ? st : push_or_free(&r->packages, copy, free_package, err);
 }
 
-enum claro_status scan_result_add_distribution(struct claro_scan_result *r, const struct claro_distribution *d,
-					       struct error *err)
+enum claro_status scan_result_add_distribution(struct claro_scan_result *r,
+					       const struct claro_distribution *d, struct error *err)
 {
 	struct claro_distribution *copy;
 	enum claro_status st = record_copy_distribution(d, &copy, err);
@@ -272,7 +273,8 @@ enum claro_status index_builder_add(struct claro_index_builder *b, const struct 
 	if (!env) {
 		free(e);
 		error_set(err, CLARO_ERR_INVALID, "invalid environment record");
-		error_detail(err, "Every package a coalescer adds needs an environment (where it was found).");
+		error_detail(err,
+			     "Every package a coalescer adds needs an environment (where it was found).");
 		return CLARO_ERR_INVALID;
 	}
 	st = record_copy_package(pkg, &e->package, err);
@@ -509,7 +511,8 @@ enum claro_status update_add_vulnerability(struct claro_update *up, const struct
 
 	if (st != CLARO_OK)
 		return st;
-	if (record_set_string(&copy->id, NULL) != CLARO_OK || record_set_string(&copy->updater, up->updater) != CLARO_OK) {
+	if (record_set_string(&copy->id, NULL) != CLARO_OK ||
+	    record_set_string(&copy->updater, up->updater) != CLARO_OK) {
 		record_free_vulnerability(copy);
 		return nomem(err);
 	}
@@ -675,8 +678,8 @@ void enrichment_memstore_free(struct enrichment_memstore *ms)
 	free(ms);
 }
 
-enum claro_status enrichment_memstore_add_update(struct enrichment_memstore *ms, const struct claro_update *up,
-						 struct error *err)
+enum claro_status enrichment_memstore_add_update(struct enrichment_memstore *ms,
+						 const struct claro_update *up, struct error *err)
 {
 	for (size_t i = 0; i < up->enrichments.n; i++) {
 		const struct enrichment_entry *src = up->enrichments.v[i];
@@ -686,7 +689,8 @@ enum claro_status enrichment_memstore_add_update(struct enrichment_memstore *ms,
 		if (!e)
 			return nomem(err);
 		st = copy_tags((const char *const *)src->tags, &e->tags, err);
-		if (st == CLARO_OK && (!(e->updater = strdup(src->updater)) || !(e->json = strdup(src->json))))
+		if (st == CLARO_OK &&
+		    (!(e->updater = strdup(src->updater)) || !(e->json = strdup(src->json))))
 			st = nomem(err);
 		if (st != CLARO_OK) {
 			free_enrichment_entry(e);

@@ -27,8 +27,8 @@ struct claro_scan_result *scan_result_new(void);
 void scan_result_free(struct claro_scan_result *r);
 enum claro_status scan_result_add_package(struct claro_scan_result *r, const struct claro_package *pkg,
 					  struct error *err);
-enum claro_status scan_result_add_distribution(struct claro_scan_result *r, const struct claro_distribution *d,
-					       struct error *err);
+enum claro_status scan_result_add_distribution(struct claro_scan_result *r,
+					       const struct claro_distribution *d, struct error *err);
 enum claro_status scan_result_add_repository(struct claro_scan_result *r, const struct claro_repository *repo,
 					     struct error *err);
 enum claro_status scan_result_add_file(struct claro_scan_result *r, const struct claro_file_record *f,
@@ -102,8 +102,8 @@ typedef int (*enrichment_fn)(void *arg, const char *json);
 struct enrichment_source {
 	/* Call fn for every enrichment stored by updater with tag, in the order
 	 * stored; stop early (returning CLARO_OK) if fn returns non-zero. */
-	enum claro_status (*get)(void *impl, const char *updater, const char *tag, enrichment_fn fn, void *arg,
-				 struct error *err);
+	enum claro_status (*get)(void *impl, const char *updater, const char *tag, enrichment_fn fn,
+				 void *arg, struct error *err);
 	void *impl;
 };
 
@@ -111,8 +111,8 @@ struct enrichment_memstore;
 struct enrichment_memstore *enrichment_memstore_new(void);
 void enrichment_memstore_free(struct enrichment_memstore *ms);
 /* Copy every enrichment the update emitted, under its updater's name. */
-enum claro_status enrichment_memstore_add_update(struct enrichment_memstore *ms, const struct claro_update *up,
-						 struct error *err);
+enum claro_status enrichment_memstore_add_update(struct enrichment_memstore *ms,
+						 const struct claro_update *up, struct error *err);
 size_t enrichment_memstore_count(const struct enrichment_memstore *ms);
 /* A source reading ms; valid while ms lives. */
 struct enrichment_source enrichment_memstore_source(struct enrichment_memstore *ms);

@@ -10,8 +10,8 @@
 
 /* [plugin.template] list = <path in the layer> */
 static const struct claro_cfg_key key_list = {
-	sizeof(struct claro_cfg_key), "list", CLARO_CFG_STRING, "etc/template/packages", 0,
-	"file in each layer listing \"name version\" per line"};
+    sizeof(struct claro_cfg_key), "list", CLARO_CFG_STRING,
+    "etc/template/packages",      0,      "file in each layer listing \"name version\" per line"};
 static const struct claro_cfg_key *const template_config[] = {&key_list, NULL};
 
 /* Cut the next line (or word) out of *p in place. */
@@ -71,7 +71,7 @@ static const struct claro_package_scanner_ops scanner_ops = {sizeof(scanner_ops)
 /* Bump the version whenever what the scanner reports changes: claro then
  * re-scans layers with it (and only with it). */
 static const struct claro_component template_scanner = {
-	sizeof(struct claro_component), CLARO_KIND_PACKAGE_SCANNER, 0, "template", "1", &scanner_ops};
+    sizeof(struct claro_component), CLARO_KIND_PACKAGE_SCANNER, 0, "template", "1", &scanner_ops};
 
 CLARO_PLUGIN_DEFINE(template, "0.1.0", "Apache-2.0", "example out-of-tree package scanner", template_config,
 		    NULL, NULL, &template_scanner)

@@ -22,16 +22,16 @@ static const struct claro_package_scanner_ops broken_scanner_ops = {sizeof(struc
 								    broken_scan, NULL};
 
 /* A well-formed package scanner component named n. */
-#define BROKEN_SCANNER(var, n) \
-	static const struct claro_component var = {sizeof(struct claro_component), CLARO_KIND_PACKAGE_SCANNER, 0, n, \
-						   "1", &broken_scanner_ops}
+#define BROKEN_SCANNER(var, n)                      \
+	static const struct claro_component var = { \
+	    sizeof(struct claro_component), CLARO_KIND_PACKAGE_SCANNER, 0, n, "1", &broken_scanner_ops}
 
 /* The exported entry point returning descriptor. */
-#define BROKEN_ENTRY(pname, descriptor) \
+#define BROKEN_ENTRY(pname, descriptor)                                              \
 	CLARO_EXPORT const struct claro_module *claro_plugin_##pname##_module(void); \
-	CLARO_EXPORT const struct claro_module *claro_plugin_##pname##_module(void) \
-	{ \
-		return (descriptor); \
+	CLARO_EXPORT const struct claro_module *claro_plugin_##pname##_module(void)  \
+	{                                                                            \
+		return (descriptor);                                                 \
 	}
 
 #endif /* CLARO_TESTS_ABI_BROKEN_H */

@@ -7,8 +7,8 @@
 BROKEN_SCANNER(scanner, "good_pkg");
 static const struct claro_component *const components[] = {&scanner, NULL};
 
-static const struct claro_cfg_key key_greeting = {sizeof(struct claro_cfg_key), "greeting", CLARO_CFG_STRING,
-						  "hello", 0, "what init() logs"};
+static const struct claro_cfg_key key_greeting = {
+    sizeof(struct claro_cfg_key), "greeting", CLARO_CFG_STRING, "hello", 0, "what init() logs"};
 static const struct claro_cfg_key *const config[] = {&key_greeting, NULL};
 
 static enum claro_status good_init(struct claro_ctx *ctx)
@@ -27,20 +27,20 @@ static void good_fini(struct claro_ctx *ctx)
 }
 
 static const struct claro_module module = {
-	.magic = CLARO_MODULE_MAGIC,
-	.abi_major = CLARO_ABI_MAJOR,
-	.abi_minor = CLARO_ABI_MINOR,
-	.struct_size = sizeof(struct claro_module),
-	.flags = CLARO_MODULE_STRICT, /* and built against this very build */
-	.name = "good",
-	.version = "1.0.0",
-	.build_id = CLARO_BUILD_ID,
-	.license = "Apache-2.0",
-	.description = "a correct plugin",
-	.components = components,
-	.config = config,
-	.init = good_init,
-	.fini = good_fini,
+    .magic = CLARO_MODULE_MAGIC,
+    .abi_major = CLARO_ABI_MAJOR,
+    .abi_minor = CLARO_ABI_MINOR,
+    .struct_size = sizeof(struct claro_module),
+    .flags = CLARO_MODULE_STRICT, /* and built against this very build */
+    .name = "good",
+    .version = "1.0.0",
+    .build_id = CLARO_BUILD_ID,
+    .license = "Apache-2.0",
+    .description = "a correct plugin",
+    .components = components,
+    .config = config,
+    .init = good_init,
+    .fini = good_fini,
 };
 
 BROKEN_ENTRY(good, &module)

@@ -16,20 +16,20 @@ static enum claro_status initfail_init(struct claro_ctx *ctx)
 }
 
 static const struct claro_module module = {
-	.magic = CLARO_MODULE_MAGIC,
-	.abi_major = CLARO_ABI_MAJOR,
-	.abi_minor = CLARO_ABI_MINOR,
-	.struct_size = sizeof(struct claro_module),
-	.flags = 0,
-	.name = "initfail",
-	.version = "1.0.0",
-	.build_id = CLARO_BUILD_ID,
-	.license = "Apache-2.0",
-	.description = "deliberately broken",
-	.components = components,
-	.config = NULL,
-	.init = initfail_init,
-	.fini = NULL,
+    .magic = CLARO_MODULE_MAGIC,
+    .abi_major = CLARO_ABI_MAJOR,
+    .abi_minor = CLARO_ABI_MINOR,
+    .struct_size = sizeof(struct claro_module),
+    .flags = 0,
+    .name = "initfail",
+    .version = "1.0.0",
+    .build_id = CLARO_BUILD_ID,
+    .license = "Apache-2.0",
+    .description = "deliberately broken",
+    .components = components,
+    .config = NULL,
+    .init = initfail_init,
+    .fini = NULL,
 };
 
 BROKEN_ENTRY(initfail, &module)

@@ -3,25 +3,25 @@
 #include "broken.h"
 
 static const struct claro_matcher_ops small_ops = {8, 0, NULL, NULL, NULL};
-static const struct claro_component small = {sizeof(struct claro_component), CLARO_KIND_MATCHER, 0, "small", "1",
-					     &small_ops};
+static const struct claro_component small = {
+    sizeof(struct claro_component), CLARO_KIND_MATCHER, 0, "small", "1", &small_ops};
 static const struct claro_component *const components[] = {&small, NULL};
 
 static const struct claro_module module = {
-	.magic = CLARO_MODULE_MAGIC,
-	.abi_major = CLARO_ABI_MAJOR,
-	.abi_minor = CLARO_ABI_MINOR,
-	.struct_size = sizeof(struct claro_module),
-	.flags = 0,
-	.name = "smallops",
-	.version = "1.0.0",
-	.build_id = CLARO_BUILD_ID,
-	.license = "Apache-2.0",
-	.description = "deliberately broken",
-	.components = components,
-	.config = NULL,
-	.init = NULL,
-	.fini = NULL,
+    .magic = CLARO_MODULE_MAGIC,
+    .abi_major = CLARO_ABI_MAJOR,
+    .abi_minor = CLARO_ABI_MINOR,
+    .struct_size = sizeof(struct claro_module),
+    .flags = 0,
+    .name = "smallops",
+    .version = "1.0.0",
+    .build_id = CLARO_BUILD_ID,
+    .license = "Apache-2.0",
+    .description = "deliberately broken",
+    .components = components,
+    .config = NULL,
+    .init = NULL,
+    .fini = NULL,
 };
 
 BROKEN_ENTRY(smallops, &module)

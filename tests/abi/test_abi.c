@@ -21,14 +21,15 @@ static char *plugin_dir; /* tmp/plugins: copies of every built plugin, mode 0755
 static char *tmp;
 
 static const char *const built[] = {
-	"good", "wrongmajor", "newminor", "badmagic", "smalldesc", "misnamed", "noversion", "strict", "dupother",
-	"nosym", "nullentry", "nocomponents", "dupself", "badkind", "nullops", "smallops", "noscan", "undefsym",
-	"badcfgdecl", "initfail", "initsilent", NULL,
+    "good",     "wrongmajor", "newminor",   "badmagic",     "smalldesc",  "misnamed", "noversion", "strict",
+    "dupother", "nosym",      "nullentry",  "nocomponents", "dupself",    "badkind",  "nullops",   "smallops",
+    "noscan",   "undefsym",   "badcfgdecl", "initfail",     "initsilent", NULL,
 };
 
 /* Load name from dir into reg and compare the error with the three parts. */
-static void expect_refusal(struct registry *reg, const char *dir, const char *name, enum claro_status want_status,
-			   const char *want_message, char *want_detail, char *want_hint)
+static void expect_refusal(struct registry *reg, const char *dir, const char *name,
+			   enum claro_status want_status, const char *want_message, char *want_detail,
+			   char *want_hint)
 {
 	struct error err = ERROR_INIT;
 	size_t before = reg->n_plugins;
@@ -68,18 +69,26 @@ static void test_file_checks(void)
 	ok(tu_copy_file(d, p, 0755) == 0, "copied good.so to Bad-Name.so");
 	free(p);
 	free(d);
-	expect_refusal(&reg, plugin_dir, "Bad-Name", CLARO_ERR_CONFIG,
-		       "could not load plugin \"Bad-Name\": invalid plugin name",
-		       str_printf("Plugin names are 1 to 63 characters from a-z, 0-9 and \"_\"; \"Bad-Name\" is not."),
-		       str_printf("Use the plugin's file name without \".so\", and rename files that do not follow the rule."));
-	expect_refusal(&reg, plugin_dir, "../plugins/good", CLARO_ERR_CONFIG,
-		       "could not load plugin \"../plugins/good\": invalid plugin name",
-		       str_printf("Plugin names are 1 to 63 characters from a-z, 0-9 and \"_\"; \"../plugins/good\" is not."),
-		       str_printf("Use the plugin's file name without \".so\", and rename files that do not follow the rule."));
-	expect_refusal(&reg, plugin_dir, "bad\"name\n", CLARO_ERR_CONFIG,
-		       "could not load plugin \"bad\\x22name\\x0a\": invalid plugin name",
-		       str_printf("Plugin names are 1 to 63 characters from a-z, 0-9 and \"_\"; \"bad\\x22name\\x0a\" is not."),
-		       str_printf("Use the plugin's file name without \".so\", and rename files that do not follow the rule."));
+	expect_refusal(
+	    &reg, plugin_dir, "Bad-Name", CLARO_ERR_CONFIG,
+	    "could not load plugin \"Bad-Name\": invalid plugin name",
+	    str_printf("Plugin names are 1 to 63 characters from a-z, 0-9 and \"_\"; \"Bad-Name\" is not."),
+	    str_printf(
+		"Use the plugin's file name without \".so\", and rename files that do not follow the rule."));
+	expect_refusal(
+	    &reg, plugin_dir, "../plugins/good", CLARO_ERR_CONFIG,
+	    "could not load plugin \"../plugins/good\": invalid plugin name",
+	    str_printf(
+		"Plugin names are 1 to 63 characters from a-z, 0-9 and \"_\"; \"../plugins/good\" is not."),
+	    str_printf(
+		"Use the plugin's file name without \".so\", and rename files that do not follow the rule."));
+	expect_refusal(
+	    &reg, plugin_dir, "bad\"name\n", CLARO_ERR_CONFIG,
+	    "could not load plugin \"bad\\x22name\\x0a\": invalid plugin name",
+	    str_printf(
+		"Plugin names are 1 to 63 characters from a-z, 0-9 and \"_\"; \"bad\\x22name\\x0a\" is not."),
+	    str_printf(
+		"Use the plugin's file name without \".so\", and rename files that do not follow the rule."));
 
 	/* A symlink to a perfectly good plugin. */
 	d = str_printf("%s/linked", tmp);
@@ -90,9 +99,13 @@ static void test_file_checks(void)
 		ok(symlink(target, p) == 0, "made a symlink to good.so");
 		free(target);
 	}
-	expect_refusal(&reg, d, "good", CLARO_ERR_DENIED, "could not load plugin \"good\": plugin file is a symbolic link",
-		       str_printf("%s is a symbolic link; plugins are loaded only from regular files in the plugin directory.", p),
-		       str_printf("Install the plugin file itself into the plugin directory instead of a link to it."));
+	expect_refusal(
+	    &reg, d, "good", CLARO_ERR_DENIED,
+	    "could not load plugin \"good\": plugin file is a symbolic link",
+	    str_printf(
+		"%s is a symbolic link; plugins are loaded only from regular files in the plugin directory.",
+		p),
+	    str_printf("Install the plugin file itself into the plugin directory instead of a link to it."));
 	free(p);
 	free(d);
 
@@ -103,11 +116,13 @@ static void test_file_checks(void)
 		d = str_printf("%s/writable%zu", tmp, i);
 		p = str_printf("%s/good.so", d);
 		ok(tu_copy_file(src, p, modes[i]) == 0, "copied good.so with mode %04o", (unsigned)modes[i]);
-		expect_refusal(&reg, d, "good", CLARO_ERR_DENIED,
-			       "could not load plugin \"good\": plugin file is writable by other users",
-			       str_printf("%s has mode %04o; a plugin file must not be writable by its group or by others.", p,
-					  (unsigned)modes[i]),
-			       str_printf("Remove the write permission with chmod go-w %s.", p));
+		expect_refusal(
+		    &reg, d, "good", CLARO_ERR_DENIED,
+		    "could not load plugin \"good\": plugin file is writable by other users",
+		    str_printf(
+			"%s has mode %04o; a plugin file must not be writable by its group or by others.", p,
+			(unsigned)modes[i]),
+		    str_printf("Remove the write permission with chmod go-w %s.", p));
 		free(src);
 		free(p);
 		free(d);
@@ -118,19 +133,23 @@ static void test_file_checks(void)
 	p = str_printf("%s/good.so", d);
 	tu_mkparents(p);
 	ok(mkdir(p, 0755) == 0, "made a directory named good.so");
-	expect_refusal(&reg, d, "good", CLARO_ERR_DENIED, "could not load plugin \"good\": plugin file is not a regular file",
-		       str_printf("%s is a directory.", p),
-		       str_printf("Remove it from the plugin directory, or install the plugin's shared object there."));
+	expect_refusal(
+	    &reg, d, "good", CLARO_ERR_DENIED,
+	    "could not load plugin \"good\": plugin file is not a regular file",
+	    str_printf("%s is a directory.", p),
+	    str_printf("Remove it from the plugin directory, or install the plugin's shared object there."));
 	free(p);
 	free(d);
 
 	/* Not a shared object at all. */
 	d = str_printf("%s/notelf", tmp);
 	p = str_printf("%s/good.so", d);
-	tu_write_file(p, "This is a text file that merely ends in .so; the dynamic loader will not take it.\n", 0755);
-	expect_refusal(&reg, d, "good", CLARO_ERR_ABI, "could not load plugin \"good\": could not open shared object",
-		       str_printf("dlopen failed: %s: invalid ELF header.", p),
-		       str_printf("A library the plugin needs may be missing or too old; check ldd(1) on %s.", p));
+	tu_write_file(
+	    p, "This is a text file that merely ends in .so; the dynamic loader will not take it.\n", 0755);
+	expect_refusal(
+	    &reg, d, "good", CLARO_ERR_ABI, "could not load plugin \"good\": could not open shared object",
+	    str_printf("dlopen failed: %s: invalid ELF header.", p),
+	    str_printf("A library the plugin needs may be missing or too old; check ldd(1) on %s.", p));
 	free(p);
 	free(d);
 	registry_free(&reg);
@@ -141,83 +160,119 @@ static void test_descriptor_checks(void)
 	struct registry reg = {0};
 	const char *D = plugin_dir;
 
-	expect_refusal(&reg, D, "undefsym", CLARO_ERR_ABI, "could not load plugin \"undefsym\": could not open shared object",
-		       str_printf("dlopen failed: %s/undefsym.so: undefined symbol: claro_test_no_such_function.", D),
-		       str_printf("A library the plugin needs may be missing or too old; check ldd(1) on %s/undefsym.so.", D));
-	expect_refusal(&reg, D, "nosym", CLARO_ERR_ABI, "could not load plugin \"nosym\": not a claro plugin",
-		       str_printf("%s/nosym.so does not export claro_plugin_nosym_module().", D),
-		       str_printf("Plugins must use CLARO_PLUGIN_DEFINE(nosym, ...) and link with -export-symbols-regex "
-				  "(CLARO_PLUGIN_LDFLAGS from claro.m4)."));
-	expect_refusal(&reg, D, "nullentry", CLARO_ERR_ABI, "could not load plugin \"nullentry\": not a claro plugin",
-		       str_printf("claro_plugin_nullentry_module() in %s/nullentry.so returned NULL instead of a module "
-				  "descriptor.", D),
-		       str_printf("Plugins must use CLARO_PLUGIN_DEFINE(nullentry, ...)."));
-	expect_refusal(&reg, D, "badmagic", CLARO_ERR_ABI, "could not load plugin \"badmagic\": not a claro plugin",
-		       str_printf("The module descriptor of %s/badmagic.so starts with 0x12345678, not claro's magic "
-				  "0x636c7231.", D),
-		       str_printf("Build the plugin with CLARO_PLUGIN_DEFINE from the installed SDK."));
-	expect_refusal(&reg, D, "wrongmajor", CLARO_ERR_ABI, "could not load plugin \"wrongmajor\": incompatible plugin ABI",
-		       str_printf("%s/wrongmajor.so was built for plugin ABI %d.0; this claro provides ABI %d.%d.", D,
-				  CLARO_ABI_MAJOR + 1, CLARO_ABI_MAJOR, CLARO_ABI_MINOR),
-		       str_printf(SDK_HINT));
-	expect_refusal(&reg, D, "newminor", CLARO_ERR_ABI, "could not load plugin \"newminor\": incompatible plugin ABI",
-		       str_printf("%s/newminor.so was built for plugin ABI %d.%d; this claro provides ABI %d.%d.", D,
-				  CLARO_ABI_MAJOR, CLARO_ABI_MINOR + 1, CLARO_ABI_MAJOR, CLARO_ABI_MINOR),
-		       str_printf("Upgrade claro to a release that provides ABI %d.%d, or rebuild the plugin against the "
-				  "installed SDK (pkg-config --modversion claro-plugin).",
-				  CLARO_ABI_MAJOR, CLARO_ABI_MINOR + 1));
+	expect_refusal(
+	    &reg, D, "undefsym", CLARO_ERR_ABI,
+	    "could not load plugin \"undefsym\": could not open shared object",
+	    str_printf("dlopen failed: %s/undefsym.so: undefined symbol: claro_test_no_such_function.", D),
+	    str_printf(
+		"A library the plugin needs may be missing or too old; check ldd(1) on %s/undefsym.so.", D));
+	expect_refusal(
+	    &reg, D, "nosym", CLARO_ERR_ABI, "could not load plugin \"nosym\": not a claro plugin",
+	    str_printf("%s/nosym.so does not export claro_plugin_nosym_module().", D),
+	    str_printf("Plugins must use CLARO_PLUGIN_DEFINE(nosym, ...) and link with -export-symbols-regex "
+		       "(CLARO_PLUGIN_LDFLAGS from claro.m4)."));
+	expect_refusal(
+	    &reg, D, "nullentry", CLARO_ERR_ABI, "could not load plugin \"nullentry\": not a claro plugin",
+	    str_printf("claro_plugin_nullentry_module() in %s/nullentry.so returned NULL instead of a module "
+		       "descriptor.",
+		       D),
+	    str_printf("Plugins must use CLARO_PLUGIN_DEFINE(nullentry, ...)."));
+	expect_refusal(
+	    &reg, D, "badmagic", CLARO_ERR_ABI, "could not load plugin \"badmagic\": not a claro plugin",
+	    str_printf("The module descriptor of %s/badmagic.so starts with 0x12345678, not claro's magic "
+		       "0x636c7231.",
+		       D),
+	    str_printf("Build the plugin with CLARO_PLUGIN_DEFINE from the installed SDK."));
+	expect_refusal(
+	    &reg, D, "wrongmajor", CLARO_ERR_ABI,
+	    "could not load plugin \"wrongmajor\": incompatible plugin ABI",
+	    str_printf("%s/wrongmajor.so was built for plugin ABI %d.0; this claro provides ABI %d.%d.", D,
+		       CLARO_ABI_MAJOR + 1, CLARO_ABI_MAJOR, CLARO_ABI_MINOR),
+	    str_printf(SDK_HINT));
+	expect_refusal(
+	    &reg, D, "newminor", CLARO_ERR_ABI, "could not load plugin \"newminor\": incompatible plugin ABI",
+	    str_printf("%s/newminor.so was built for plugin ABI %d.%d; this claro provides ABI %d.%d.", D,
+		       CLARO_ABI_MAJOR, CLARO_ABI_MINOR + 1, CLARO_ABI_MAJOR, CLARO_ABI_MINOR),
+	    str_printf(
+		"Upgrade claro to a release that provides ABI %d.%d, or rebuild the plugin against the "
+		"installed SDK (pkg-config --modversion claro-plugin).",
+		CLARO_ABI_MAJOR, CLARO_ABI_MINOR + 1));
 	/* At ABI 1.0 the descriptor ends with fini(): its sizeof is the 1.0 size. */
-	expect_refusal(&reg, D, "smalldesc", CLARO_ERR_ABI, "could not load plugin \"smalldesc\": invalid module descriptor",
-		       str_printf("The module descriptor of %s/smalldesc.so is 16 bytes; plugin ABI 1.0 needs at least %zu.",
-				  D, sizeof(struct claro_module)),
-		       str_printf("Build the plugin with CLARO_PLUGIN_DEFINE from the installed SDK."));
-	expect_refusal(&reg, D, "misnamed", CLARO_ERR_ABI,
-		       "could not load plugin \"misnamed\": plugin name does not match its file",
-		       str_printf("%s/misnamed.so declares the name \"othername\"; a plugin's name must equal its file name "
-				  "without \".so\".", D),
-		       str_printf("Rename the file to othername.so, or build the plugin with CLARO_PLUGIN_DEFINE(misnamed, ...)."));
-	expect_refusal(&reg, D, "noversion", CLARO_ERR_ABI, "could not load plugin \"noversion\": invalid module descriptor",
+	expect_refusal(
+	    &reg, D, "smalldesc", CLARO_ERR_ABI,
+	    "could not load plugin \"smalldesc\": invalid module descriptor",
+	    str_printf(
+		"The module descriptor of %s/smalldesc.so is 16 bytes; plugin ABI 1.0 needs at least %zu.", D,
+		sizeof(struct claro_module)),
+	    str_printf("Build the plugin with CLARO_PLUGIN_DEFINE from the installed SDK."));
+	expect_refusal(
+	    &reg, D, "misnamed", CLARO_ERR_ABI,
+	    "could not load plugin \"misnamed\": plugin name does not match its file",
+	    str_printf(
+		"%s/misnamed.so declares the name \"othername\"; a plugin's name must equal its file name "
+		"without \".so\".",
+		D),
+	    str_printf("Rename the file to othername.so, or build the plugin with "
+		       "CLARO_PLUGIN_DEFINE(misnamed, ...)."));
+	expect_refusal(&reg, D, "noversion", CLARO_ERR_ABI,
+		       "could not load plugin \"noversion\": invalid module descriptor",
 		       str_printf("%s/noversion.so declares no version.", D),
 		       str_printf("Give CLARO_PLUGIN_DEFINE a version string such as \"1.0.0\"."));
 	expect_refusal(&reg, D, "nocomponents", CLARO_ERR_ABI,
 		       "could not load plugin \"nocomponents\": invalid module descriptor",
 		       str_printf("%s/nocomponents.so declares no components.", D),
 		       str_printf("List at least one component in CLARO_PLUGIN_DEFINE."));
-	expect_refusal(&reg, D, "badkind", CLARO_ERR_ABI, "could not load plugin \"badkind\": unrecognized component kind",
-		       str_printf("Component \"future\" of %s/badkind.so has kind 42; this claro (plugin ABI %d.%d) knows "
-				  "kinds 1 to 9.", D, CLARO_ABI_MAJOR, CLARO_ABI_MINOR),
-		       str_printf(SDK_HINT));
-	expect_refusal(&reg, D, "nullops", CLARO_ERR_ABI, "could not load plugin \"nullops\": invalid component",
+	expect_refusal(
+	    &reg, D, "badkind", CLARO_ERR_ABI,
+	    "could not load plugin \"badkind\": unrecognized component kind",
+	    str_printf(
+		"Component \"future\" of %s/badkind.so has kind 42; this claro (plugin ABI %d.%d) knows "
+		"kinds 1 to 9.",
+		D, CLARO_ABI_MAJOR, CLARO_ABI_MINOR),
+	    str_printf(SDK_HINT));
+	expect_refusal(&reg, D, "nullops", CLARO_ERR_ABI,
+		       "could not load plugin \"nullops\": invalid component",
 		       str_printf("The matcher \"noops\" of %s/nullops.so has no ops table.", D),
 		       str_printf("Point the component's ops at a struct claro_matcher_ops."));
-	expect_refusal(&reg, D, "smallops", CLARO_ERR_ABI, "could not load plugin \"smallops\": invalid component",
-		       str_printf("The ops table of the matcher \"small\" of %s/smallops.so is 8 bytes; plugin ABI 1.0 needs "
-				  "at least %zu.", D, sizeof(struct claro_matcher_ops)),
-		       str_printf("Set struct_size = sizeof(struct claro_matcher_ops)."));
-	expect_refusal(&reg, D, "noscan", CLARO_ERR_ABI, "could not load plugin \"noscan\": invalid component",
+	expect_refusal(
+	    &reg, D, "smallops", CLARO_ERR_ABI, "could not load plugin \"smallops\": invalid component",
+	    str_printf(
+		"The ops table of the matcher \"small\" of %s/smallops.so is 8 bytes; plugin ABI 1.0 needs "
+		"at least %zu.",
+		D, sizeof(struct claro_matcher_ops)),
+	    str_printf("Set struct_size = sizeof(struct claro_matcher_ops)."));
+	expect_refusal(&reg, D, "noscan", CLARO_ERR_ABI,
+		       "could not load plugin \"noscan\": invalid component",
 		       str_printf("The package_scanner \"noscan_pkg\" of %s/noscan.so has no scan().", D),
 		       str_printf("Every package_scanner must provide scan() (see <claro/plugin.h>)."));
-	expect_refusal(&reg, D, "dupself", CLARO_ERR_CONFLICT, "could not load plugin \"dupself\": duplicate component",
+	expect_refusal(&reg, D, "dupself", CLARO_ERR_CONFLICT,
+		       "could not load plugin \"dupself\": duplicate component",
 		       str_printf("%s/dupself.so lists the package_scanner \"dup\" twice.", D),
 		       str_printf("Give each component of a kind its own name."));
-	expect_refusal(&reg, D, "strict", CLARO_ERR_ABI, "could not load plugin \"strict\": incompatible plugin build",
-		       str_printf("%s/strict.so is marked strict and was built against claro build \"claro-0.0.0-abi-1.0\"; "
-				  "this is build \"%s\".", D, CLARO_BUILD_ID),
-		       str_printf("Rebuild the plugin against this claro's SDK, or drop CLARO_MODULE_STRICT."));
-	expect_refusal(&reg, D, "badcfgdecl", CLARO_ERR_ABI,
-		       "could not load plugin \"badcfgdecl\": invalid configuration declaration",
-		       str_printf("The default \"three\" of configuration key \"retries\" of plugin \"badcfgdecl\" is not an "
-				  "integer."),
-		       str_printf("Fix the config array of the plugin; %s/badcfgdecl.so cannot be used as built.", D));
+	expect_refusal(
+	    &reg, D, "strict", CLARO_ERR_ABI, "could not load plugin \"strict\": incompatible plugin build",
+	    str_printf(
+		"%s/strict.so is marked strict and was built against claro build \"claro-0.0.0-abi-1.0\"; "
+		"this is build \"%s\".",
+		D, CLARO_BUILD_ID),
+	    str_printf("Rebuild the plugin against this claro's SDK, or drop CLARO_MODULE_STRICT."));
+	expect_refusal(
+	    &reg, D, "badcfgdecl", CLARO_ERR_ABI,
+	    "could not load plugin \"badcfgdecl\": invalid configuration declaration",
+	    str_printf(
+		"The default \"three\" of configuration key \"retries\" of plugin \"badcfgdecl\" is not an "
+		"integer."),
+	    str_printf("Fix the config array of the plugin; %s/badcfgdecl.so cannot be used as built.", D));
 	expect_refusal(&reg, D, "initfail", CLARO_ERR_IO,
 		       "could not load plugin \"initfail\": could not open /nonexistent/initfail.db",
 		       str_printf("No such file or directory."),
 		       str_printf("Create the database or set db_path in [plugin.initfail]."));
-	expect_refusal(&reg, D, "initsilent", CLARO_ERR_INTERNAL,
-		       "could not load plugin \"initsilent\": initsilent failed: internal error",
-		       str_printf("The plugin returned CLARO_ERR_INTERNAL without describing the error."),
-		       str_printf("Report this to the plugin's authors: a plugin should describe its errors with "
-				  "host->error()."));
+	expect_refusal(
+	    &reg, D, "initsilent", CLARO_ERR_INTERNAL,
+	    "could not load plugin \"initsilent\": initsilent failed: internal error",
+	    str_printf("The plugin returned CLARO_ERR_INTERNAL without describing the error."),
+	    str_printf("Report this to the plugin's authors: a plugin should describe its errors with "
+		       "host->error()."));
 	for (int k = 1; k <= CLARO_KIND_MAX; k++)
 		is_int(registry_count(&reg, (enum claro_kind)k), 0, "no %s registered by refused plugins",
 		       registry_kind_name((enum claro_kind)k));
@@ -230,16 +285,21 @@ static void test_duplicates_across_plugins(void)
 	struct error err = ERROR_INIT;
 	const struct component_ref *ref;
 
-	is_int(registry_load_one(&reg, plugin_dir, "good", NULL, &err), CLARO_OK, "good (strict, this build) loads");
+	is_int(registry_load_one(&reg, plugin_dir, "good", NULL, &err), CLARO_OK,
+	       "good (strict, this build) loads");
 	if (err.message)
 		diag("%s / %s / %s", err.message, err.detail ? err.detail : "", err.hint ? err.hint : "");
 	error_clear(&err);
-	expect_refusal(&reg, plugin_dir, "dupother", CLARO_ERR_CONFLICT,
-		       "could not load plugin \"dupother\": duplicate component",
-		       str_printf("The package_scanner \"good_pkg\" of %s/dupother.so is already provided by plugin \"good\" "
-				  "(%s/good.so).", plugin_dir, plugin_dir),
-		       str_printf("Load only one of the two plugins (see load in [plugins])."));
-	expect_refusal(&reg, plugin_dir, "good", CLARO_ERR_CONFLICT, "could not load plugin \"good\": plugin already loaded",
+	expect_refusal(
+	    &reg, plugin_dir, "dupother", CLARO_ERR_CONFLICT,
+	    "could not load plugin \"dupother\": duplicate component",
+	    str_printf(
+		"The package_scanner \"good_pkg\" of %s/dupother.so is already provided by plugin \"good\" "
+		"(%s/good.so).",
+		plugin_dir, plugin_dir),
+	    str_printf("Load only one of the two plugins (see load in [plugins])."));
+	expect_refusal(&reg, plugin_dir, "good", CLARO_ERR_CONFLICT,
+		       "could not load plugin \"good\": plugin already loaded",
 		       str_printf("Plugin \"good\" was already loaded from %s/good.so.", plugin_dir),
 		       str_printf("List each plugin only once in load in [plugins]."));
 	ref = registry_find(&reg, CLARO_KIND_PACKAGE_SCANNER, "good_pkg");
@@ -264,7 +324,8 @@ static void test_skip_broken(void)
 
 	st = registry_load(&reg, &cfg, 0, &err);
 	is_int(st, CLARO_ERR_ABI, "without --skip-broken-plugins a broken plugin stops start-up");
-	is_str(err.message, "could not load plugin \"wrongmajor\": incompatible plugin ABI", "...with its message");
+	is_str(err.message, "could not load plugin \"wrongmajor\": incompatible plugin ABI",
+	       "...with its message");
 	is_int(reg.n_plugins, 1, "what loaded before it stays loaded (for registry_free)");
 	error_clear(&err);
 	registry_free(&reg);
@@ -274,12 +335,14 @@ static void test_skip_broken(void)
 	log = tu_capture_end(&cap);
 	is_int(st, CLARO_OK, "with REGISTRY_SKIP_BROKEN start-up goes on");
 	is_int(reg.n_plugins, 1, "only good is loaded");
-	ok(registry_find(&reg, CLARO_KIND_PACKAGE_SCANNER, "good_pkg") != NULL, "good's scanner is registered");
+	ok(registry_find(&reg, CLARO_KIND_PACKAGE_SCANNER, "good_pkg") != NULL,
+	   "good's scanner is registered");
 	like(log, "WARNING: could not load plugin \"wrongmajor\": incompatible plugin ABI\n  detail: ",
 	     "the refusal is logged as a warning with its detail");
 	like(log, "  hint: " SDK_HINT "\n", "...and its hint");
-	like(log, "WARNING: could not load plugin \"initfail\": could not open /nonexistent/initfail.db\n"
-		  "  detail: No such file or directory.\n  hint: Create the database",
+	like(log,
+	     "WARNING: could not load plugin \"initfail\": could not open /nonexistent/initfail.db\n"
+	     "  detail: No such file or directory.\n  hint: Create the database",
 	     "init() failures are logged in three parts too");
 	like(log, "skipping plugin \"initfail\"", "the skip itself is logged");
 	free(log);
@@ -296,7 +359,8 @@ int main(void)
 	tmp = tu_mkdtemp();
 	plugin_dir = str_printf("%s/plugins", tmp);
 	for (size_t i = 0; built[i]; i++) {
-		char *src = str_printf("%s/%s.so", libs, built[i]), *dst = str_printf("%s/%s.so", plugin_dir, built[i]);
+		char *src = str_printf("%s/%s.so", libs, built[i]),
+		     *dst = str_printf("%s/%s.so", plugin_dir, built[i]);
 		if (tu_copy_file(src, dst, 0755) != 0) {
 			printf("Bail out! could not copy %s (build the test plugins first)\n", src);
 			return 1;

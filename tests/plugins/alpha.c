@@ -24,17 +24,20 @@ struct alpha_state {
 	int64_t cache_ttl;
 };
 
-static const struct claro_cfg_key key_packages_path = {
-	sizeof(struct claro_cfg_key), "packages_path", CLARO_CFG_STRING, "etc/alpha/packages", 0,
-	"where the package list lives in a layer"};
+static const struct claro_cfg_key key_packages_path = {sizeof(struct claro_cfg_key),
+						       "packages_path",
+						       CLARO_CFG_STRING,
+						       "etc/alpha/packages",
+						       0,
+						       "where the package list lives in a layer"};
 static const struct claro_cfg_key key_max_packages = {
-	sizeof(struct claro_cfg_key), "max_packages", CLARO_CFG_INT, "100", 0, "most packages read per layer"};
+    sizeof(struct claro_cfg_key), "max_packages", CLARO_CFG_INT, "100", 0, "most packages read per layer"};
 static const struct claro_cfg_key key_strict = {
-	sizeof(struct claro_cfg_key), "strict", CLARO_CFG_BOOL, "false", 0, "fail a scan past max_packages"};
+    sizeof(struct claro_cfg_key), "strict", CLARO_CFG_BOOL, "false", 0, "fail a scan past max_packages"};
 static const struct claro_cfg_key key_cache_ttl = {
-	sizeof(struct claro_cfg_key), "cache_ttl", CLARO_CFG_DURATION, "1h", 0, "how long results stay fresh"};
+    sizeof(struct claro_cfg_key), "cache_ttl", CLARO_CFG_DURATION, "1h", 0, "how long results stay fresh"};
 static const struct claro_cfg_key *const alpha_config[] = {&key_packages_path, &key_max_packages, &key_strict,
-							  &key_cache_ttl, NULL};
+							   &key_cache_ttl, NULL};
 
 /* ---- init / fini ---- */
 
@@ -66,8 +69,8 @@ static enum claro_status alpha_init(struct claro_ctx *ctx)
 		return h->error(ctx, CLARO_ERR_NOMEM, "out of memory");
 	}
 	ctx->plugin_data = s;
-	h->log(ctx, CLARO_LOG_INFO, "ready: packages from %s, at most %lld, strict=%d, ttl=%llds", s->packages_path,
-	       (long long)s->max_packages, s->strict, (long long)s->cache_ttl);
+	h->log(ctx, CLARO_LOG_INFO, "ready: packages from %s, at most %lld, strict=%d, ttl=%llds",
+	       s->packages_path, (long long)s->max_packages, s->strict, (long long)s->cache_ttl);
 	return CLARO_OK;
 }
 
@@ -120,7 +123,8 @@ static char *next_word(char **p)
 
 /* ---- package scanner ---- */
 
-static enum claro_status scan_packages(struct claro_ctx *ctx, struct claro_layer *layer, struct claro_scan_result *out)
+static enum claro_status scan_packages(struct claro_ctx *ctx, struct claro_layer *layer,
+				       struct claro_scan_result *out)
 {
 	const struct claro_host *h = ctx->host;
 	const struct alpha_state *s = ctx->plugin_data;
@@ -150,7 +154,8 @@ static enum claro_status scan_packages(struct claro_ctx *ctx, struct claro_layer
 		}
 		if (n == s->max_packages) {
 			if (s->strict) {
-				st = h->error(ctx, CLARO_ERR_TOO_LARGE, "too many packages in %s", s->packages_path);
+				st = h->error(ctx, CLARO_ERR_TOO_LARGE, "too many packages in %s",
+					      s->packages_path);
 				h->error_detail(ctx, "The limit is %lld.", (long long)s->max_packages);
 				h->error_hint(ctx, "Raise max_packages in [plugin.alpha].");
 			} else {
@@ -200,7 +205,8 @@ static enum claro_status read_in_pieces(struct claro_ctx *ctx, struct claro_file
 			char *b;
 			if (cap >= OS_RELEASE_MAX) {
 				h->free(buf);
-				return h->error(ctx, CLARO_ERR_TOO_LARGE, "os-release is larger than %d bytes", OS_RELEASE_MAX);
+				return h->error(ctx, CLARO_ERR_TOO_LARGE,
+						"os-release is larger than %d bytes", OS_RELEASE_MAX);
 			}
 			b = h->realloc(buf, cap * 2);
 			if (!b) {
@@ -340,7 +346,8 @@ static int add_whiteout(struct claro_ctx *ctx, const struct claro_file_info *inf
 	return ws->status != CLARO_OK;
 }
 
-static enum claro_status scan_whiteouts(struct claro_ctx *ctx, struct claro_layer *layer, struct claro_scan_result *out)
+static enum claro_status scan_whiteouts(struct claro_ctx *ctx, struct claro_layer *layer,
+					struct claro_scan_result *out)
 {
 	struct whiteout_scan ws = {out, CLARO_OK};
 	enum claro_status st = ctx->host->fs_walk(ctx, layer, "", add_whiteout, &ws);
@@ -400,15 +407,16 @@ static const char *const coalesced_scanners[] = {"alpha_pkg", "alpha_dist", NULL
 static const struct claro_coalescer_ops coalescer_ops = {sizeof(coalescer_ops), coalesced_scanners, coalesce};
 
 static const struct claro_component alpha_pkg = {
-	sizeof(struct claro_component), CLARO_KIND_PACKAGE_SCANNER, 0, "alpha_pkg", "3", &pkg_ops};
+    sizeof(struct claro_component), CLARO_KIND_PACKAGE_SCANNER, 0, "alpha_pkg", "3", &pkg_ops};
 static const struct claro_component alpha_dist = {
-	sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "alpha_dist", "1", &dist_ops};
+    sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "alpha_dist", "1", &dist_ops};
 static const struct claro_component alpha_repo = {
-	sizeof(struct claro_component), CLARO_KIND_REPOSITORY_SCANNER, 0, "alpha_repo", "1", &repo_ops};
+    sizeof(struct claro_component), CLARO_KIND_REPOSITORY_SCANNER, 0, "alpha_repo", "1", &repo_ops};
 static const struct claro_component alpha_whiteout = {
-	sizeof(struct claro_component), CLARO_KIND_FILE_SCANNER, 0, "alpha_whiteout", "2", &file_ops};
+    sizeof(struct claro_component), CLARO_KIND_FILE_SCANNER, 0, "alpha_whiteout", "2", &file_ops};
 static const struct claro_component alpha_coalescer = {
-	sizeof(struct claro_component), CLARO_KIND_COALESCER, 0, "alpha", "1", &coalescer_ops};
+    sizeof(struct claro_component), CLARO_KIND_COALESCER, 0, "alpha", "1", &coalescer_ops};
 
-CLARO_PLUGIN_DEFINE(alpha, "1.0.0", "Apache-2.0", "test plugin: scanners and a coalescer", alpha_config, alpha_init,
-		    alpha_fini, &alpha_pkg, &alpha_dist, &alpha_repo, &alpha_whiteout, &alpha_coalescer)
+CLARO_PLUGIN_DEFINE(alpha, "1.0.0", "Apache-2.0", "test plugin: scanners and a coalescer", alpha_config,
+		    alpha_init, alpha_fini, &alpha_pkg, &alpha_dist, &alpha_repo, &alpha_whiteout,
+		    &alpha_coalescer)

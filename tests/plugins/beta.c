@@ -20,16 +20,16 @@
 
 #define FEED_MAX (1u << 20)
 
-static const struct claro_cfg_key key_url = {
-	sizeof(struct claro_cfg_key), "url", CLARO_CFG_STRING, NULL, 1, "base URL of the feed"};
+static const struct claro_cfg_key key_url = {sizeof(struct claro_cfg_key), "url", CLARO_CFG_STRING, NULL, 1,
+					     "base URL of the feed"};
 static const struct claro_cfg_key key_timeout = {
-	sizeof(struct claro_cfg_key), "timeout", CLARO_CFG_DURATION, "30s", 0, "per request"};
+    sizeof(struct claro_cfg_key), "timeout", CLARO_CFG_DURATION, "30s", 0, "per request"};
 static const struct claro_cfg_key key_retries = {
-	sizeof(struct claro_cfg_key), "retries", CLARO_CFG_INT, "0", 0, "extra attempts after a network error"};
+    sizeof(struct claro_cfg_key), "retries", CLARO_CFG_INT, "0", 0, "extra attempts after a network error"};
 static const struct claro_cfg_key key_enabled = {
-	sizeof(struct claro_cfg_key), "enabled", CLARO_CFG_BOOL, "true", 0, "offer the updaters at all"};
+    sizeof(struct claro_cfg_key), "enabled", CLARO_CFG_BOOL, "true", 0, "offer the updaters at all"};
 static const struct claro_cfg_key *const beta_config[] = {&key_url, &key_timeout, &key_retries, &key_enabled,
-							 NULL};
+							  NULL};
 
 /* ---- version scheme "intver" ---- */
 
@@ -137,7 +137,8 @@ static enum claro_status fetch(struct claro_ctx *ctx, struct claro_update *up, c
 	size_t n;
 	enum claro_status st;
 
-	if ((st = h->cfg_string(ctx, "url", &base)) != CLARO_OK || (st = h->cfg_duration(ctx, "timeout", &timeout)) != CLARO_OK ||
+	if ((st = h->cfg_string(ctx, "url", &base)) != CLARO_OK ||
+	    (st = h->cfg_duration(ctx, "timeout", &timeout)) != CLARO_OK ||
 	    (st = h->cfg_int(ctx, "retries", &retries)) != CLARO_OK)
 		return st;
 	n = strlen(base) + strlen(suffix) + 1;
@@ -241,7 +242,8 @@ static enum claro_status parse_feed(struct claro_ctx *ctx, struct claro_update *
 		v.fixed_in_version = f[2];
 		v.severity = f[3];
 		v.issued = INT64_MIN;
-		v.normalized_severity = strcmp(f[3], "high") == 0 ? CLARO_SEVERITY_HIGH : CLARO_SEVERITY_UNKNOWN;
+		v.normalized_severity =
+		    strcmp(f[3], "high") == 0 ? CLARO_SEVERITY_HIGH : CLARO_SEVERITY_UNKNOWN;
 		st = h->update_emit_vulnerability(ctx, up, &v);
 	}
 	return st;
@@ -314,8 +316,8 @@ static int first_json(void *arg, const char *json)
 	return 1;
 }
 
-static enum claro_status enrich(struct claro_ctx *ctx, const struct claro_vulnerability *const *vulns, size_t n_vulns,
-				struct claro_enrichment_out *out)
+static enum claro_status enrich(struct claro_ctx *ctx, const struct claro_vulnerability *const *vulns,
+				size_t n_vulns, struct claro_enrichment_out *out)
 {
 	const struct claro_host *h = ctx->host;
 	enum claro_status st = CLARO_OK;
@@ -332,21 +334,22 @@ static enum claro_status enrich(struct claro_ctx *ctx, const struct claro_vulner
 
 /* ---- the module ---- */
 
-static const struct claro_version_scheme_ops intver_ops = {sizeof(intver_ops), intver_compare, intver_normalize};
+static const struct claro_version_scheme_ops intver_ops = {sizeof(intver_ops), intver_compare,
+							   intver_normalize};
 static const struct claro_matcher_ops matcher_ops = {sizeof(matcher_ops), 0, match_filter, match_query,
 						     match_vulnerable};
 static const struct claro_updater_set_ops updater_ops = {sizeof(updater_ops), updaters_list, updaters_update};
-static const struct claro_enricher_ops enricher_ops = {sizeof(enricher_ops), "message/vnd.claro.test; enricher=beta",
-						       "beta/scores", enrich};
+static const struct claro_enricher_ops enricher_ops = {
+    sizeof(enricher_ops), "message/vnd.claro.test; enricher=beta", "beta/scores", enrich};
 
 static const struct claro_component beta_intver = {
-	sizeof(struct claro_component), CLARO_KIND_VERSION_SCHEME, 0, "intver", "1", &intver_ops};
+    sizeof(struct claro_component), CLARO_KIND_VERSION_SCHEME, 0, "intver", "1", &intver_ops};
 static const struct claro_component beta_matcher = {
-	sizeof(struct claro_component), CLARO_KIND_MATCHER, 0, "beta", "1", &matcher_ops};
+    sizeof(struct claro_component), CLARO_KIND_MATCHER, 0, "beta", "1", &matcher_ops};
 static const struct claro_component beta_updaters = {
-	sizeof(struct claro_component), CLARO_KIND_UPDATER_SET, 0, "beta", "1", &updater_ops};
+    sizeof(struct claro_component), CLARO_KIND_UPDATER_SET, 0, "beta", "1", &updater_ops};
 static const struct claro_component beta_enricher = {
-	sizeof(struct claro_component), CLARO_KIND_ENRICHER, 0, "beta", "1", &enricher_ops};
+    sizeof(struct claro_component), CLARO_KIND_ENRICHER, 0, "beta", "1", &enricher_ops};
 
 CLARO_PLUGIN_DEFINE(beta, "0.3.0", "Apache-2.0", "test plugin: version scheme, matcher, updaters, enricher",
 		    beta_config, NULL, NULL, &beta_intver, &beta_matcher, &beta_updaters, &beta_enricher)

@@ -36,10 +36,11 @@ int main(int argc, char **argv)
 	}
 	for (size_t p = 0; p < reg.n_plugins; p++) {
 		const struct claro_module *m = reg.plugins[p]->module;
-		printf("plugin %s %s abi %u.%u\n", m->name, m->version, (unsigned)m->abi_major, (unsigned)m->abi_minor);
+		printf("plugin %s %s abi %u.%u\n", m->name, m->version, (unsigned)m->abi_major,
+		       (unsigned)m->abi_minor);
 		for (size_t c = 0; m->components[c]; c++)
-			printf("  %s %s %s\n", registry_kind_name(m->components[c]->kind), m->components[c]->name,
-			       m->components[c]->version);
+			printf("  %s %s %s\n", registry_kind_name(m->components[c]->kind),
+			       m->components[c]->name, m->components[c]->version);
 	}
 	registry_index_state(&reg, state);
 	printf("index_state %s\n", state);

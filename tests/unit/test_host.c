@@ -97,8 +97,10 @@ static void test_config_access(void)
 	       "  says so");
 	is_str(call.err.detail, "The plugin declares \"max_packages\" as an integer.", "  and what it is");
 	is_int(h->cfg_int(&call.ctx, "nope", &i), CLARO_ERR_INVALID, "an undeclared key");
-	is_str(call.err.message, "configuration key \"nope\" is not declared by plugin \"alpha\"", "  is refused");
-	is_int(plugin_call_end(&call, CLARO_ERR_INVALID, &err), CLARO_ERR_INVALID, "the call ends with the status");
+	is_str(call.err.message, "configuration key \"nope\" is not declared by plugin \"alpha\"",
+	       "  is refused");
+	is_int(plugin_call_end(&call, CLARO_ERR_INVALID, &err), CLARO_ERR_INVALID,
+	       "the call ends with the status");
 	is_str(err.message, "configuration key \"nope\" is not declared by plugin \"alpha\"",
 	       "  and hands the last error over");
 	error_clear(&err);
@@ -120,7 +122,8 @@ static void test_scanners(void)
 	const struct claro_distribution *d;
 	char *root = str_printf("%s/layer1", tmp);
 
-	put(root, "etc/os-release", "NAME=Alpha\nID=alpha\nVERSION_ID=\"3\"\nPRETTY_NAME=\"Alpha Linux 3 (a longer name)\"\n");
+	put(root, "etc/os-release",
+	    "NAME=Alpha\nID=alpha\nVERSION_ID=\"3\"\nPRETTY_NAME=\"Alpha Linux 3 (a longer name)\"\n");
 	put(root, "etc/alpha/packages", "# name version arch\nbeta-x 4 x86_64\nzlib 1\nthird 7\n");
 	put(root, "etc/alpha/repos.d/main.repo", "https://alpha.example/main\n");
 	put(root, "etc/alpha/repos.d/extra.repo", "https://alpha.example/extra\n");
@@ -129,10 +132,12 @@ static void test_scanners(void)
 	put(root, "opt/.wh..wh..opq", "");
 
 	tu_capture_begin(&cap);
-	is_int(scan(CLARO_KIND_PACKAGE_SCANNER, "alpha_pkg", layer, r, &err), CLARO_OK, "package scanner runs");
+	is_int(scan(CLARO_KIND_PACKAGE_SCANNER, "alpha_pkg", layer, r, &err), CLARO_OK,
+	       "package scanner runs");
 	log = tu_capture_end(&cap);
 	is_int(scan_result_n_packages(r), 2, "  max_packages = 2 from [plugin.alpha] stops it at two");
-	like(log, "WARNING: alpha/alpha_pkg: stopping after 2 packages", "  and it logged why, as alpha/alpha_pkg");
+	like(log, "WARNING: alpha/alpha_pkg: stopping after 2 packages",
+	     "  and it logged why, as alpha/alpha_pkg");
 	free(log);
 	p = scan_result_package(r, 0);
 	is_str(p ? p->name : NULL, "beta-x", "  first package name");
@@ -150,20 +155,25 @@ static void test_scanners(void)
 	d = scan_result_distribution(r, 0);
 	is_str(d ? d->did : NULL, "alpha", "  ID");
 	is_str(d ? d->version_id : NULL, "3", "  VERSION_ID unquoted");
-	is_str(d ? d->pretty_name : NULL, "Alpha Linux 3 (a longer name)", "  PRETTY_NAME read across many preads");
+	is_str(d ? d->pretty_name : NULL, "Alpha Linux 3 (a longer name)",
+	       "  PRETTY_NAME read across many preads");
 	is_str(d ? d->name : NULL, "Alpha", "  NAME");
 
 	is_int(scan(CLARO_KIND_REPOSITORY_SCANNER, "alpha_repo", layer, r, &err), CLARO_OK,
 	       "repository scanner (fs_glob, fs_read_all) runs");
 	is_int(scan_result_n_repositories(r), 2, "  two *.repo files");
-	is_str(scan_result_repository(r, 0) ? scan_result_repository(r, 0)->name : NULL, "extra", "  in path order");
-	is_str(scan_result_repository(r, 0) ? scan_result_repository(r, 0)->uri : NULL, "https://alpha.example/extra",
-	       "  with its URI");
-	is_str(scan_result_repository(r, 1) ? scan_result_repository(r, 1)->name : NULL, "main", "  then main");
+	is_str(scan_result_repository(r, 0) ? scan_result_repository(r, 0)->name : NULL, "extra",
+	       "  in path order");
+	is_str(scan_result_repository(r, 0) ? scan_result_repository(r, 0)->uri : NULL,
+	       "https://alpha.example/extra", "  with its URI");
+	is_str(scan_result_repository(r, 1) ? scan_result_repository(r, 1)->name : NULL, "main",
+	       "  then main");
 
-	is_int(scan(CLARO_KIND_FILE_SCANNER, "alpha_whiteout", layer, r, &err), CLARO_OK, "file scanner (fs_walk) runs");
+	is_int(scan(CLARO_KIND_FILE_SCANNER, "alpha_whiteout", layer, r, &err), CLARO_OK,
+	       "file scanner (fs_walk) runs");
 	is_int(scan_result_n_files(r), 2, "  two whiteouts");
-	is_str(scan_result_file(r, 0) ? scan_result_file(r, 0)->path : NULL, "opt/.wh..wh..opq", "  in walk order");
+	is_str(scan_result_file(r, 0) ? scan_result_file(r, 0)->path : NULL, "opt/.wh..wh..opq",
+	       "  in walk order");
 	is_str(scan_result_file(r, 1) ? scan_result_file(r, 1)->path : NULL, "var/lib/.wh.old", "  both");
 	is_str(scan_result_file(r, 1) ? scan_result_file(r, 1)->kind : NULL, "whiteout", "  kind whiteout");
 	scan_result_free(r);
@@ -184,12 +194,12 @@ static void test_scanners(void)
 	layer = make_layer("empty", "sha256:0000");
 	r = scan_result_new();
 	is_int(scan(CLARO_KIND_PACKAGE_SCANNER, "alpha_pkg", layer, r, &err) |
-		       scan(CLARO_KIND_DISTRIBUTION_SCANNER, "alpha_dist", layer, r, &err) |
-		       scan(CLARO_KIND_REPOSITORY_SCANNER, "alpha_repo", layer, r, &err) |
-		       scan(CLARO_KIND_FILE_SCANNER, "alpha_whiteout", layer, r, &err),
+		   scan(CLARO_KIND_DISTRIBUTION_SCANNER, "alpha_dist", layer, r, &err) |
+		   scan(CLARO_KIND_REPOSITORY_SCANNER, "alpha_repo", layer, r, &err) |
+		   scan(CLARO_KIND_FILE_SCANNER, "alpha_whiteout", layer, r, &err),
 	       CLARO_OK, "on an empty layer every scanner succeeds");
 	is_int(scan_result_n_packages(r) + scan_result_n_distributions(r) + scan_result_n_repositories(r) +
-		       scan_result_n_files(r),
+		   scan_result_n_files(r),
 	       0, "  and finds nothing");
 	scan_result_free(r);
 	layer_free(layer);
@@ -207,12 +217,14 @@ static void test_records_checked(void)
 	small.struct_size = 8;
 	small.name = "x";
 	plugin_call_begin(&call, find(CLARO_KIND_PACKAGE_SCANNER, "alpha_pkg"));
-	is_int(h->add_package(&call.ctx, r, &small), CLARO_ERR_INVALID, "a package record smaller than ABI 1.0's");
+	is_int(h->add_package(&call.ctx, r, &small), CLARO_ERR_INVALID,
+	       "a package record smaller than ABI 1.0's");
 	is_str(call.err.message, "invalid package record", "  is refused");
 	like(call.err.detail, "struct_size is 8; plugin ABI 1.0 needs at least", "  detail gives the sizes");
 	small.struct_size = sizeof(small);
 	small.name = NULL;
-	is_int(h->add_package(&call.ctx, r, &small), CLARO_ERR_INVALID, "a package without a name is refused");
+	is_int(h->add_package(&call.ctx, r, &small), CLARO_ERR_INVALID,
+	       "a package without a name is refused");
 	is_int(h->add_package(&call.ctx, NULL, &small), CLARO_ERR_INVALID, "a NULL sink is refused");
 	is_int(scan_result_n_packages(r), 0, "nothing was added");
 	plugin_call_end(&call, CLARO_OK, NULL);
@@ -225,8 +237,8 @@ static void test_coalescer(void)
 {
 	const struct component_ref *ref = find(CLARO_KIND_COALESCER, "alpha");
 	const struct claro_coalescer_ops *ops = ref ? ref->component->ops : NULL;
-	struct claro_package a1 = {sizeof(a1), "a", "1", "binary", NULL, NULL, NULL, "etc/alpha/packages", NULL, NULL,
-				   NULL, {NULL, {0}}};
+	struct claro_package a1 = {sizeof(a1),           "a",  "1",  "binary", NULL,       NULL, NULL,
+				   "etc/alpha/packages", NULL, NULL, NULL,     {NULL, {0}}};
 	struct claro_package b1 = a1, b2 = a1;
 	struct claro_distribution dist = {sizeof(dist), "alpha", "Alpha", "3", NULL, "3", NULL, NULL, NULL};
 	const struct claro_package *l1_pkgs[] = {&a1, &b1}, *l2_pkgs[] = {&a1, &b2};
@@ -255,9 +267,11 @@ static void test_coalescer(void)
 	l2.distributions = NULL;
 	l2.n_distributions = 0;
 	plugin_call_begin(&call, ref);
-	is_int(plugin_call_end(&call, ops->coalesce(&call.ctx, layers, 2, ib), &err), CLARO_OK, "coalescer runs");
+	is_int(plugin_call_end(&call, ops->coalesce(&call.ctx, layers, 2, ib), &err), CLARO_OK,
+	       "coalescer runs");
 	is_int(index_builder_count(ib), 2, "  two packages from the top layer");
-	is_str(index_builder_package(ib, 1) ? index_builder_package(ib, 1)->version : NULL, "2", "  b at version 2");
+	is_str(index_builder_package(ib, 1) ? index_builder_package(ib, 1)->version : NULL, "2",
+	       "  b at version 2");
 	env = index_builder_environment(ib, 0);
 	is_str(env ? env->introduced_in : NULL, "sha256:1111", "  a was introduced in layer 1");
 	is_str(env && env->distribution ? env->distribution->did : NULL, "alpha", "  with the distribution");
@@ -274,10 +288,11 @@ static void test_version_scheme_and_matcher(void)
 	const struct claro_version_scheme_ops *vops = vs ? vs->component->ops : NULL;
 	const struct claro_matcher_ops *mops = m ? m->component->ops : NULL;
 	const struct claro_host *h = host_services();
-	struct claro_package pkg = {sizeof(pkg), "beta-x", "4", "binary", NULL, NULL, NULL, NULL, NULL, NULL,
-				    NULL, {NULL, {0}}};
+	struct claro_package pkg = {sizeof(pkg), "beta-x", "4",  "binary", NULL, NULL,
+				    NULL,        NULL,     NULL, NULL,     NULL, {NULL, {0}}};
 	struct claro_package other = pkg;
-	struct claro_index_record rec = {sizeof(rec), &pkg, NULL, NULL}, rec_other = {sizeof(rec), &other, NULL, NULL};
+	struct claro_index_record rec = {sizeof(rec), &pkg, NULL, NULL},
+				  rec_other = {sizeof(rec), &other, NULL, NULL};
 	struct claro_vulnerability v;
 	struct plugin_call call;
 	struct error err = ERROR_INIT;
@@ -291,7 +306,8 @@ static void test_version_scheme_and_matcher(void)
 
 	other.name = "other";
 	plugin_call_begin(&call, m);
-	ok(h->version_scheme(&call.ctx, "intver") == vops, "host->version_scheme finds intver through the registry");
+	ok(h->version_scheme(&call.ctx, "intver") == vops,
+	   "host->version_scheme finds intver through the registry");
 	ok(h->version_scheme(&call.ctx, "nope") == NULL, "an unknown scheme is NULL");
 	is_str(call.err.message, "no version scheme \"nope\" is loaded", "  with an error");
 	ok(mops->filter(&call.ctx, &rec), "matcher filter takes beta-*");
@@ -307,8 +323,8 @@ static void test_version_scheme_and_matcher(void)
 	mops->vulnerable(&call.ctx, &rec, &v, &vulnerable);
 	is_int(vulnerable, 0, "  4 = fixed 4: not vulnerable");
 	v.fixed_in_version = "4a";
-	is_int(plugin_call_end(&call, mops->vulnerable(&call.ctx, &rec, &v, &vulnerable), &err), CLARO_ERR_INVALID,
-	       "a version intver cannot read is an error");
+	is_int(plugin_call_end(&call, mops->vulnerable(&call.ctx, &rec, &v, &vulnerable), &err),
+	       CLARO_ERR_INVALID, "a version intver cannot read is an error");
 	is_str(err.message, "could not compare versions of beta-x", "  described by the plugin");
 	error_clear(&err);
 }
@@ -349,7 +365,8 @@ static void test_updaters_and_enricher(void)
 	is_int(updater_list_flags(list, 1), CLARO_UPDATER_ENRICHMENT, "  an enrichment updater");
 	updater_list_free(list);
 
-	http_fixture_route(srv, "/feed", 200, "\"f1\"", NULL, "CVE-1 beta-x 5 high\nCVE-2 beta-y 7 low\n-CVE-0\n");
+	http_fixture_route(srv, "/feed", 200, "\"f1\"", NULL,
+			   "CVE-1 beta-x 5 high\nCVE-2 beta-y 7 low\n-CVE-0\n");
 	is_int(run_update("beta/feed", NULL, &up, &err), CLARO_OK, "beta/feed fetches over http_fetch");
 	is_int(update_n_vulnerabilities(up), 2, "  two vulnerabilities emitted");
 	v = update_vulnerability(up, 0);
@@ -370,7 +387,8 @@ static void test_updaters_and_enricher(void)
 	update_free(up);
 
 	http_fixture_route(srv, "/feed", 200, NULL, NULL, "CVE-1 beta-x\n");
-	is_int(run_update("beta/feed", NULL, &up, &err), CLARO_ERR_INVALID, "a malformed feed fails the update");
+	is_int(run_update("beta/feed", NULL, &up, &err), CLARO_ERR_INVALID,
+	       "a malformed feed fails the update");
 	is_str(err.message, "malformed feed line", "  with the plugin's message");
 	error_clear(&err);
 	update_free(up);
@@ -378,7 +396,8 @@ static void test_updaters_and_enricher(void)
 	http_fixture_route(srv, "/feed", 500, NULL, NULL, "oops");
 	hits = http_fixture_hits(srv, "/feed");
 	tu_capture_begin(&cap);
-	is_int(run_update("beta/feed", NULL, &up, &err), CLARO_ERR_NETWORK, "a server error is CLARO_ERR_NETWORK");
+	is_int(run_update("beta/feed", NULL, &up, &err), CLARO_ERR_NETWORK,
+	       "a server error is CLARO_ERR_NETWORK");
 	log = tu_capture_end(&cap);
 	is_int(http_fixture_hits(srv, "/feed") - hits, 2, "  after retries = 1 from [plugin.beta]");
 	like(log, "WARNING: beta/beta: retrying http://127.0.0.1:", "  logged as beta/beta");
@@ -387,14 +406,16 @@ static void test_updaters_and_enricher(void)
 	error_clear(&err);
 	update_free(up);
 
-	is_int(run_update("beta/nope", NULL, &up, &err), CLARO_ERR_NOT_FOUND, "an updater the set does not have");
+	is_int(run_update("beta/nope", NULL, &up, &err), CLARO_ERR_NOT_FOUND,
+	       "an updater the set does not have");
 	update_free(up);
 	error_clear(&err);
 
 	http_fixture_route(srv, "/scores", 200, "\"s1\"", NULL, "CVE-1 0.97\nCVE-2 0.1\n");
 	is_int(run_update("beta/scores", NULL, &up, &err), CLARO_OK, "beta/scores emits enrichments");
 	is_int(update_n_enrichments(up), 2, "  two");
-	is_str(update_enrichment_tags(up, 0) ? update_enrichment_tags(up, 0)[0] : NULL, "CVE-1", "  tagged CVE-1");
+	is_str(update_enrichment_tags(up, 0) ? update_enrichment_tags(up, 0)[0] : NULL, "CVE-1",
+	       "  tagged CVE-1");
 	is_str(update_enrichment_json(up, 0), "{\"score\": 0.97}", "  JSON kept as the plugin wrote it");
 
 	/* The enricher reads them back through host->enrichment_get(). */
@@ -407,7 +428,8 @@ static void test_updaters_and_enricher(void)
 		struct claro_vulnerability v1, v9;
 		const struct claro_vulnerability *vulns[] = {&v1, &v9};
 
-		is_int(enrichment_memstore_add_update(ms, up, &err), CLARO_OK, "store the enrichments in memory");
+		is_int(enrichment_memstore_add_update(ms, up, &err), CLARO_OK,
+		       "store the enrichments in memory");
 		src = enrichment_memstore_source(ms);
 		memset(&v1, 0, sizeof(v1));
 		v1.struct_size = sizeof(v1);
@@ -417,12 +439,13 @@ static void test_updaters_and_enricher(void)
 		v9.id = "18";
 		v9.name = "CVE-9";
 		plugin_call_begin(&call, eref);
-		is_int(plugin_call_end(&call, eops->enrich(&call.ctx, vulns, 2, out), &err), CLARO_ERR_INTERNAL,
-		       "an enricher without a source attached fails loudly");
+		is_int(plugin_call_end(&call, eops->enrich(&call.ctx, vulns, 2, out), &err),
+		       CLARO_ERR_INTERNAL, "an enricher without a source attached fails loudly");
 		error_clear(&err);
 		plugin_call_begin(&call, eref);
 		call.enrichments = &src;
-		is_int(plugin_call_end(&call, eops->enrich(&call.ctx, vulns, 2, out), &err), CLARO_OK, "enricher runs");
+		is_int(plugin_call_end(&call, eops->enrich(&call.ctx, vulns, 2, out), &err), CLARO_OK,
+		       "enricher runs");
 		is_int(enrichment_out_count(out), 1, "  one vulnerability has a score");
 		is_str(enrichment_out_vuln_id(out, 0), "17", "  by id");
 		is_str(enrichment_out_json(out, 0), "{\"score\": 0.97}", "  the stored JSON");
@@ -432,7 +455,8 @@ static void test_updaters_and_enricher(void)
 	update_free(up);
 
 	http_fixture_route(srv, "/scores", 200, NULL, NULL, "CVE-3 notanumber\n");
-	is_int(run_update("beta/scores", NULL, &up, &err), CLARO_ERR_INVALID, "invalid enrichment JSON is refused");
+	is_int(run_update("beta/scores", NULL, &up, &err), CLARO_ERR_INVALID,
+	       "invalid enrichment JSON is refused");
 	is_str(err.message, "invalid enrichment JSON", "  by the host");
 	error_clear(&err);
 	update_free(up);

@@ -24,8 +24,8 @@ static struct claro_http_request request(const char *url)
 	return req;
 }
 
-static enum claro_status get(const char *path, struct claro_http_request *req, struct claro_http_response **resp,
-			     struct error *err)
+static enum claro_status get(const char *path, struct claro_http_request *req,
+			     struct claro_http_response **resp, struct error *err)
 {
 	char *url = str_printf("%s%s", http_fixture_url(srv), path);
 	struct claro_http_request r = req ? *req : request(NULL);
@@ -43,7 +43,8 @@ static void test_plain_and_conditional(void)
 	struct claro_http_request req = request(NULL);
 	struct error err = ERROR_INIT;
 
-	http_fixture_route(srv, "/feed", 200, "\"v1\"", "Mon, 23 Nov 2026 10:00:00 GMT", "CVE-1 beta-x 5 high\n");
+	http_fixture_route(srv, "/feed", 200, "\"v1\"", "Mon, 23 Nov 2026 10:00:00 GMT",
+			   "CVE-1 beta-x 5 high\n");
 	is_int(get("/feed", NULL, &resp, &err), CLARO_OK, "GET /feed");
 	if (!resp)
 		return;
@@ -108,7 +109,8 @@ static void test_headers(void)
 	resp = NULL;
 
 	req.headers = bad;
-	is_int(get("/echo/x-test", &req, &resp, &err), CLARO_ERR_INVALID, "a header with a line break is refused");
+	is_int(get("/echo/x-test", &req, &resp, &err), CLARO_ERR_INVALID,
+	       "a header with a line break is refused");
 	ok(resp == NULL, "  no response");
 	like(err.detail, "single \"Name: value\" line", "  detail says why");
 	error_clear(&err);
@@ -120,7 +122,8 @@ static void test_headers(void)
 
 	req = request(NULL);
 	req.struct_size = 8;
-	is_int(get("/feed", &req, &resp, &err), CLARO_ERR_INVALID, "a request with a small struct_size is refused");
+	is_int(get("/feed", &req, &resp, &err), CLARO_ERR_INVALID,
+	       "a request with a small struct_size is refused");
 	like(err.detail, "struct_size is 8", "  detail names the size");
 	error_clear(&err);
 }
@@ -140,8 +143,10 @@ static void test_failures(void)
 	error_clear(&err);
 
 	req.max_body = 1 << 20;
-	is_int(get("/big", &req, &resp, &err), CLARO_ERR_TOO_LARGE, "a body past max_body is CLARO_ERR_TOO_LARGE");
-	is_str(err.detail, "The response body is larger than the limit of 1048576 bytes.", "  detail names the limit");
+	is_int(get("/big", &req, &resp, &err), CLARO_ERR_TOO_LARGE,
+	       "a body past max_body is CLARO_ERR_TOO_LARGE");
+	is_str(err.detail, "The response body is larger than the limit of 1048576 bytes.",
+	       "  detail names the limit");
 	error_clear(&err);
 	req.max_body = 4 << 20;
 	is_int(get("/big", &req, &resp, &err), CLARO_OK, "the same body under a larger limit");
@@ -161,7 +166,8 @@ static void test_failures(void)
 
 	{
 		struct httpclient_options airgap = {0};
-		struct claro_http_request far = request("http://192.0.2.1:9/feed"); /* TEST-NET-1: not private */
+		struct claro_http_request far =
+		    request("http://192.0.2.1:9/feed"); /* TEST-NET-1: not private */
 
 		airgap.airgap = 1;
 		airgap.connect_timeout = 2;
@@ -169,7 +175,8 @@ static void test_failures(void)
 		is_int(get("/feed", NULL, &resp, &err), CLARO_OK, "airgap allows loopback");
 		httpclient_response_free(resp);
 		resp = NULL;
-		is_int(httpclient_fetch(&far, &resp, &err), CLARO_ERR_DENIED, "airgap refuses a public address");
+		is_int(httpclient_fetch(&far, &resp, &err), CLARO_ERR_DENIED,
+		       "airgap refuses a public address");
 		like(err.detail, "Airgap mode is on", "  detail says airgap");
 		error_clear(&err);
 		memset(&airgap, 0, sizeof(airgap));

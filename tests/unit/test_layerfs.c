@@ -16,7 +16,7 @@
 static char *tmp, *root;
 
 #define ROOT_OS_RELEASE "ID=alpha\nVERSION_ID=3\n"
-#define USR_OS_RELEASE "ID=alpha\nVERSION_ID=3\nPRETTY_NAME=\"Alpha 3\"\n"
+#define USR_OS_RELEASE  "ID=alpha\nVERSION_ID=3\nPRETTY_NAME=\"Alpha 3\"\n"
 
 static void mk(const char *rel, const char *content)
 {
@@ -50,11 +50,11 @@ static void build_tree(void)
 	mk("dir/b/.wh.gone", "");
 	mk("dir/z", "zz");
 	mk("dir.txt", "sorts after dir/ entries in a depth-first walk");
-	ln("usr/lib", "lib");                        /* relative, to a directory */
-	ln("/etc", "abs");                           /* absolute: means the layer's /etc */
+	ln("usr/lib", "lib");                          /* relative, to a directory */
+	ln("/etc", "abs");                             /* absolute: means the layer's /etc */
 	ln("../../../../../../outside.txt", "escape"); /* climbs above the root */
-	ln("../outside.txt", "out");                 /* would be the host file */
-	ln("/etc/passwd", "hostpasswd");             /* exists on the host, not in the layer */
+	ln("../outside.txt", "out");                   /* would be the host file */
+	ln("/etc/passwd", "hostpasswd");               /* exists on the host, not in the layer */
 	ln("loop2", "loop1");
 	ln("loop1", "loop2");
 	ln("../usr/lib/os-release", "etc/alt-release"); /* like Debian's os-release link */
@@ -68,13 +68,13 @@ static void test_normalize(void)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{"", ""},
-		{"/", ""},
-		{"etc/os-release", "etc/os-release"},
-		{"/etc//./os-release", "etc/os-release"},
-		{"../../etc/passwd", "etc/passwd"},
-		{"a/b/../c/./", "a/c"},
-		{"a/../../..", ""},
+	    {"", ""},
+	    {"/", ""},
+	    {"etc/os-release", "etc/os-release"},
+	    {"/etc//./os-release", "etc/os-release"},
+	    {"../../etc/passwd", "etc/passwd"},
+	    {"a/b/../c/./", "a/c"},
+	    {"a/../../..", ""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *out = NULL;
@@ -101,7 +101,8 @@ static void expect_read(struct claro_layer *layer, const char *path, const char 
 	error_clear(&err);
 }
 
-static void expect_status(struct claro_layer *layer, const char *path, enum claro_status want, const char *detail_part)
+static void expect_status(struct claro_layer *layer, const char *path, enum claro_status want,
+			  const char *detail_part)
 {
 	struct error err = ERROR_INIT;
 	unsigned char *data = NULL;
@@ -150,7 +151,8 @@ static void test_resolution(struct claro_layer *layer)
 	{
 		char *longpath = calloc(LAYER_MAX_PATH + 2, 1);
 		memset(longpath, 'a', LAYER_MAX_PATH + 1);
-		is_int(layer_resolve(layer, longpath, 1, &r, &err), CLARO_ERR_INVALID, "a path past the limit is refused");
+		is_int(layer_resolve(layer, longpath, 1, &r, &err), CLARO_ERR_INVALID,
+		       "a path past the limit is refused");
 		is_str(err.message, "path too long", "  as too long");
 		free(longpath);
 		error_clear(&err);
@@ -169,7 +171,8 @@ static void test_stat(struct claro_layer *layer)
 	is_str(info.path, "lib", "  and its path");
 	free(strings);
 
-	is_int(layer_stat(layer, "lib/os-release", &info, &strings, &err), CLARO_OK, "stat through a symlinked dir");
+	is_int(layer_stat(layer, "lib/os-release", &info, &strings, &err), CLARO_OK,
+	       "stat through a symlinked dir");
 	is_int(info.type, CLARO_FILE_REGULAR, "  a regular file");
 	is_int(info.size, strlen(USR_OS_RELEASE), "  of the right size");
 	is_int(info.mode, 0644, "  with its mode");
@@ -219,8 +222,8 @@ static void test_read_limit(struct claro_layer *layer)
 	ok(data == NULL, "  no data");
 	like(err.detail, "the limit for this read is 10 bytes", "  detail names the limit");
 	error_clear(&err);
-	is_int(layer_read_all(layer, "usr/lib/os-release", strlen(USR_OS_RELEASE), &data, &len, &err), CLARO_OK,
-	       "read_all of exactly max bytes works");
+	is_int(layer_read_all(layer, "usr/lib/os-release", strlen(USR_OS_RELEASE), &data, &len, &err),
+	       CLARO_OK, "read_all of exactly max bytes works");
 	free(data);
 }
 
@@ -302,17 +305,17 @@ static void test_glob(struct claro_layer *layer)
 	static const struct {
 		const char *pattern, *want;
 	} cases[] = {
-		{"**/os-release", "etc/os-release:f usr/lib/os-release:f"},
-		{"etc/*", "etc/alt-release:l etc/os-release:f"},
-		{"dir/**", "dir/a:f dir/b:d dir/b/.wh.gone:f dir/b/c:f dir/z:f"},
-		{"**/.wh.*", "dir/b/.wh.gone:f"},
-		{"lib/*-release", "lib/os-release:f"},
-		{"usr/lib/lib?.so.[0-9]", "usr/lib/libz.so.1:f"},
-		{"/etc/os-release", "etc/os-release:f"},
-		{"etc/missing", ""},
-		{"nowhere/*", ""},
-		{"d*", "dir:d dir.txt:f"},
-		{"**/b/**/c", "dir/b/c:f"},
+	    {"**/os-release", "etc/os-release:f usr/lib/os-release:f"},
+	    {"etc/*", "etc/alt-release:l etc/os-release:f"},
+	    {"dir/**", "dir/a:f dir/b:d dir/b/.wh.gone:f dir/b/c:f dir/z:f"},
+	    {"**/.wh.*", "dir/b/.wh.gone:f"},
+	    {"lib/*-release", "lib/os-release:f"},
+	    {"usr/lib/lib?.so.[0-9]", "usr/lib/libz.so.1:f"},
+	    {"/etc/os-release", "etc/os-release:f"},
+	    {"etc/missing", ""},
+	    {"nowhere/*", ""},
+	    {"d*", "dir:d dir.txt:f"},
+	    {"**/b/**/c", "dir/b/c:f"},
 	};
 	enum claro_status st;
 
@@ -330,8 +333,10 @@ static void test_glob(struct claro_layer *layer)
 	ok(layer_glob_match("a/**/c", "a/x/y/c"), "** matches several components");
 	ok(!layer_glob_match("a/*/c", "a/x/y/c"), "* does not cross /");
 	ok(!layer_glob_match("*.jar", "lib/x.jar"), "a pattern without ** is anchored at both ends");
-	ok(layer_glob_match("**/**/**/**/**/**/**/**/z", "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/z"), "many ** stay cheap");
-	ok(!layer_glob_match("**/**/**/**/**/**/**/**/z", "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q"), "  also when failing");
+	ok(layer_glob_match("**/**/**/**/**/**/**/**/z", "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/z"),
+	   "many ** stay cheap");
+	ok(!layer_glob_match("**/**/**/**/**/**/**/**/z", "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q"),
+	   "  also when failing");
 }
 
 int main(void)
@@ -360,7 +365,8 @@ int main(void)
 
 	{
 		char *missing = str_printf("%s/missing", tmp);
-		is_int(layer_open_dir(missing, NULL, &layer, &err), CLARO_ERR_NOT_FOUND, "a missing root is refused");
+		is_int(layer_open_dir(missing, NULL, &layer, &err), CLARO_ERR_NOT_FOUND,
+		       "a missing root is refused");
 		like(err.message, "could not open layer directory", "  with a message");
 		ok(err.hint != NULL, "  and a hint");
 		error_clear(&err);

@@ -79,40 +79,47 @@ static void test_config_errors(void)
 	cfg = cfg_reset(&b);
 	cfg_section(&b, "alpha", 11);
 	cfg_entry(&b, "max_pakages", "3", 12);
-	expect(cfg, "alpha", CLARO_ERR_CONFIG, INI ":12: unrecognized key \"max_pakages\" in section [plugin.alpha]",
+	expect(cfg, "alpha", CLARO_ERR_CONFIG,
+	       INI ":12: unrecognized key \"max_pakages\" in section [plugin.alpha]",
 	       "Plugin \"alpha\" declares these keys: packages_path, max_packages, strict, cache_ttl.",
-	       "Remove the line or correct the key's name; clarod --check-config lists every key with its default.");
+	       "Remove the line or correct the key's name; clarod --check-config lists every key with its "
+	       "default.");
 
 	cfg = cfg_reset(&b);
 	cfg_section(&b, "alpha", 11);
 	cfg_entry(&b, "max_packages", "ten", 13);
-	expect(cfg, "alpha", CLARO_ERR_CONFIG, INI ":13: invalid value for key \"max_packages\" in section [plugin.alpha]",
+	expect(cfg, "alpha", CLARO_ERR_CONFIG,
+	       INI ":13: invalid value for key \"max_packages\" in section [plugin.alpha]",
 	       "\"ten\" is not an integer.", "Write max_packages as an integer, e.g. max_packages = 100.");
 
 	cfg = cfg_reset(&b);
 	cfg_section(&b, "alpha", 11);
 	cfg_entry(&b, "max_packages", "", 13);
-	expect(cfg, "alpha", CLARO_ERR_CONFIG, INI ":13: invalid value for key \"max_packages\" in section [plugin.alpha]",
+	expect(cfg, "alpha", CLARO_ERR_CONFIG,
+	       INI ":13: invalid value for key \"max_packages\" in section [plugin.alpha]",
 	       "\"\" is not an integer.", "Write max_packages as an integer, e.g. max_packages = 100.");
 
 	cfg = cfg_reset(&b);
 	cfg_section(&b, "alpha", 11);
 	cfg_entry(&b, "max_packages", "99999999999999999999", 13);
-	expect(cfg, "alpha", CLARO_ERR_CONFIG, INI ":13: invalid value for key \"max_packages\" in section [plugin.alpha]",
+	expect(cfg, "alpha", CLARO_ERR_CONFIG,
+	       INI ":13: invalid value for key \"max_packages\" in section [plugin.alpha]",
 	       "\"99999999999999999999\" is out of range for an integer.",
 	       "Write max_packages as an integer, e.g. max_packages = 100.");
 
 	cfg = cfg_reset(&b);
 	cfg_section(&b, "alpha", 11);
 	cfg_entry(&b, "strict", "maybe", 14);
-	expect(cfg, "alpha", CLARO_ERR_CONFIG, INI ":14: invalid value for key \"strict\" in section [plugin.alpha]",
+	expect(cfg, "alpha", CLARO_ERR_CONFIG,
+	       INI ":14: invalid value for key \"strict\" in section [plugin.alpha]",
 	       "\"maybe\" is not a boolean (true/false, yes/no, on/off, 1/0).",
 	       "Write strict as a boolean (true/false, yes/no, on/off, 1/0), e.g. strict = false.");
 
 	cfg = cfg_reset(&b);
 	cfg_section(&b, "alpha", 11);
 	cfg_entry(&b, "cache_ttl", "soon", 15);
-	expect(cfg, "alpha", CLARO_ERR_CONFIG, INI ":15: invalid value for key \"cache_ttl\" in section [plugin.alpha]",
+	expect(cfg, "alpha", CLARO_ERR_CONFIG,
+	       INI ":15: invalid value for key \"cache_ttl\" in section [plugin.alpha]",
 	       "\"soon\" is not a duration such as 90s, 15m, 6h or 2d.",
 	       "Write cache_ttl as a duration such as 90s, 15m, 6h or 2d, e.g. cache_ttl = 1h.");
 
@@ -126,8 +133,10 @@ static void test_config_errors(void)
 	cfg = cfg_reset(&b);
 	cfg_section(&b, "beta", 30);
 	cfg_entry(&b, "retries", "2", 31);
-	expect(cfg, "beta", CLARO_ERR_CONFIG, INI ":30: missing required key \"url\" in section [plugin.beta]",
-	       "Plugin \"beta\" requires url (base URL of the feed).", "Add a line \"url = ...\" to [plugin.beta].");
+	expect(cfg, "beta", CLARO_ERR_CONFIG,
+	       INI ":30: missing required key \"url\" in section [plugin.beta]",
+	       "Plugin \"beta\" requires url (base URL of the feed).",
+	       "Add a line \"url = ...\" to [plugin.beta].");
 
 	cfg = cfg_reset(&b);
 	expect(cfg, "beta", CLARO_ERR_CONFIG, INI ": missing required key \"url\" in section [plugin.beta]",
@@ -142,8 +151,9 @@ static void test_config_errors(void)
 	cfg = cfg_reset(&b);
 	cfg_section(&b, "alpha", 11);
 	cfg_entry(&b, "max_packages", "0", 12);
-	expect(cfg, "alpha", CLARO_ERR_CONFIG, "could not load plugin \"alpha\": max_packages must be positive",
-	       "It is 0.", "Set max_packages to 1 or more.");
+	expect(cfg, "alpha", CLARO_ERR_CONFIG,
+	       "could not load plugin \"alpha\": max_packages must be positive", "It is 0.",
+	       "Set max_packages to 1 or more.");
 }
 
 static void test_load_directory(void)
@@ -177,8 +187,10 @@ static void test_load_directory(void)
 	free(log);
 
 	is_int(registry_count(&reg, CLARO_KIND_PACKAGE_SCANNER), 2, "two package scanners");
-	is_str(registry_at(&reg, CLARO_KIND_PACKAGE_SCANNER, 0)->component->name, "alpha_pkg", "  sorted: alpha_pkg");
-	is_str(registry_at(&reg, CLARO_KIND_PACKAGE_SCANNER, 1)->component->name, "good_pkg", "  then good_pkg");
+	is_str(registry_at(&reg, CLARO_KIND_PACKAGE_SCANNER, 0)->component->name, "alpha_pkg",
+	       "  sorted: alpha_pkg");
+	is_str(registry_at(&reg, CLARO_KIND_PACKAGE_SCANNER, 1)->component->name, "good_pkg",
+	       "  then good_pkg");
 	ok(registry_at(&reg, CLARO_KIND_PACKAGE_SCANNER, 2) == NULL, "  and no third");
 	ref = registry_find(&reg, CLARO_KIND_PACKAGE_SCANNER, "good_pkg");
 	is_str(ref ? ref->plugin->name : NULL, "good", "find good_pkg: it belongs to good");
@@ -187,7 +199,8 @@ static void test_load_directory(void)
 	ok(registry_find(&reg, (enum claro_kind)99, "good_pkg") == NULL, "kind 99 finds nothing");
 	is_int(registry_count(&reg, CLARO_KIND_ENRICHER), 1, "one enricher");
 	is_str(registry_kind_name(CLARO_KIND_UPDATER_SET), "updater_set", "kind names");
-	ok(registry_plugin(&reg, "beta") != NULL && registry_plugin(&reg, "gamma") == NULL, "plugins by name");
+	ok(registry_plugin(&reg, "beta") != NULL && registry_plugin(&reg, "gamma") == NULL,
+	   "plugins by name");
 
 	/* Clair's index state over these scanners (MD5 of the text below,
 	 * computed independently with Python's hashlib). */
@@ -208,7 +221,8 @@ static void test_load_directory(void)
 		is_str(json_string_value(json_object_get(alpha, "license")), "Apache-2.0", "  license");
 		is_str(json_string_value(json_object_get(alpha, "path")), path, "  path");
 		is_int(json_array_size(json_object_get(alpha, "components")), 5, "  five components");
-		is_str(json_string_value(json_object_get(c0, "kind")), "package_scanner", "  first a package_scanner");
+		is_str(json_string_value(json_object_get(c0, "kind")), "package_scanner",
+		       "  first a package_scanner");
 		is_str(json_string_value(json_object_get(c0, "name")), "alpha_pkg", "  alpha_pkg");
 		is_str(json_string_value(json_object_get(c0, "version")), "3", "  version 3");
 		free(path);
@@ -225,9 +239,12 @@ static void test_load_directory(void)
 	     "# max_packages (integer, default 100): most packages read per layer\n"
 	     "max_packages = 7\n",
 	     "print_config shows defaults, docs and the file's values");
-	like(printed, "[plugin.beta]\n# url (string, required): base URL of the feed\nurl = http://127.0.0.1:9/feeds\n",
-	     "  and required keys");
-	like(printed, "[plugin.good]\n# greeting (string, default hello): what init() logs\ngreeting = hello\n",
+	like(
+	    printed,
+	    "[plugin.beta]\n# url (string, required): base URL of the feed\nurl = http://127.0.0.1:9/feeds\n",
+	    "  and required keys");
+	like(printed,
+	     "[plugin.good]\n# greeting (string, default hello): what init() logs\ngreeting = hello\n",
 	     "  for every plugin with keys");
 	free(printed);
 
@@ -237,12 +254,14 @@ static void test_load_directory(void)
 	{
 		const char *good_fini = log ? strstr(log, "good: fini") : NULL;
 		const char *alpha_fini = log ? strstr(log, "alpha: shutting down") : NULL;
-		ok(good_fini && alpha_fini && good_fini < alpha_fini, "fini() in reverse load order: good, then alpha");
+		ok(good_fini && alpha_fini && good_fini < alpha_fini,
+		   "fini() in reverse load order: good, then alpha");
 	}
 	free(log);
 	ok(reg.n_plugins == 0 && reg.plugins == NULL, "registry_free leaves an empty registry");
 	registry_index_state(&reg, state);
-	is_str(state, "ebb5442d8fa1a1892125d15ed2c106d0", "an empty registry's state is the MD5 of the magic line");
+	is_str(state, "ebb5442d8fa1a1892125d15ed2c106d0",
+	       "an empty registry's state is the MD5 of the magic line");
 }
 
 static void test_sections(void)
@@ -259,10 +278,14 @@ static void test_sections(void)
 	cfg->plugins_load = load;
 	cfg_section(&b, "alpha", 10);
 	cfg_section(&b, "gamma", 40);
-	is_int(registry_load(&reg, cfg, 0, &err), CLARO_ERR_CONFIG, "a section for a plugin that is not loaded");
-	is_str(err.message, INI ":40: section [plugin.gamma] names a plugin that is not loaded", "  names file and line");
+	is_int(registry_load(&reg, cfg, 0, &err), CLARO_ERR_CONFIG,
+	       "a section for a plugin that is not loaded");
+	is_str(err.message, INI ":40: section [plugin.gamma] names a plugin that is not loaded",
+	       "  names file and line");
 	is_str(err.detail, "The loaded plugins are: alpha, good.", "  lists what is loaded");
-	is_str(err.hint, "Remove the section, or load the plugin (plugin_dir in [clarod], load in [plugins]).", "  hint");
+	is_str(err.hint,
+	       "Remove the section, or load the plugin (plugin_dir in [clarod], load in [plugins]).",
+	       "  hint");
 	error_clear(&err);
 	registry_free(&reg);
 
@@ -276,7 +299,8 @@ static void test_sections(void)
 	       "with REGISTRY_SKIP_BROKEN a config error skips the plugin");
 	log = tu_capture_end(&cap);
 	is_int(reg.n_plugins, 1, "  only alpha loaded");
-	like(log, "WARNING: " INI ":20: missing required key \"url\" in section [plugin.beta]", "  the error is logged");
+	like(log, "WARNING: " INI ":20: missing required key \"url\" in section [plugin.beta]",
+	     "  the error is logged");
 	free(log);
 	registry_free(&reg);
 
