@@ -16,6 +16,7 @@
 
 #include "daemon.h"
 #include "error.h"
+#include "httpclient.h"
 #include "log.h"
 #include "registry.h"
 #include "strutil.h"
@@ -341,14 +342,23 @@ int main(int argc, char **argv)
 	}
 	log_setup("clarod", (enum claro_log_level)cfg.log_level);
 	flags = o.skip_broken ? REGISTRY_SKIP_BROKEN : 0;
+	/* Before any plugin loads: init() may already fetch through the host. */
+	if (httpclient_init(&err) != CLARO_OK) {
+		error_print(&err, stderr, "clarod");
+		error_clear(&err);
+		config_free(&cfg);
+		return 1;
+	}
 	if (o.check_config) {
 		status = check_config(&cfg, flags);
 		config_free(&cfg);
+		httpclient_cleanup();
 		return status;
 	}
 	/* A client that hangs up must not kill the daemon mid-write. */
 	signal(SIGPIPE, SIG_IGN);
 	status = serve(&cfg, &o, flags);
+	httpclient_cleanup();
 	libevent_global_shutdown();
 	return status;
 }
