@@ -404,8 +404,18 @@ static enum claro_status set_wal(sqlite3 *db, const char *path, struct error *er
 	int code = sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
 	const char *mode;
 
-	if (code == SQLITE_OK)
+	/* Switching a brand-new file to WAL needs it exclusively for a moment;
+	 * when several processes open the same new database at once the losers
+	 * get SQLITE_BUSY without the busy handler being consulted, so retry
+	 * for as long as the busy timeout would have waited. */
+	for (int waited_ms = 0; code == SQLITE_OK; waited_ms += 50) {
 		code = sqlite3_step(stmt);
+		if ((code & 0xff) != SQLITE_BUSY || waited_ms >= STORE_SQLITE_BUSY_TIMEOUT_MS)
+			break;
+		sqlite3_reset(stmt);
+		sqlite3_sleep(50);
+		code = SQLITE_OK;
+	}
 	if (code != SQLITE_ROW) {
 		enum claro_status rc = open_fail(db, code, path, err);
 		sqlite3_finalize(stmt);
