@@ -69,14 +69,15 @@ static enum claro_status transfer_error(CURLcode rc, const char *errbuf, const c
 }
 
 /* Clair's error body is {"code": "...", "message": "..."}. */
-static enum claro_status status_error(long status, const struct buf *body, const char *url, struct error *err)
+static enum claro_status status_error(const char *method, long status, const struct buf *body, const char *url,
+				      struct error *err)
 {
 	json_t *doc = body->data ? json_loadb(body->data, body->len, 0, NULL) : NULL;
 	const char *code = json_string_value(json_object_get(doc, "code"));
 	const char *message = json_string_value(json_object_get(doc, "message"));
 	enum claro_status st = status == 404 ? CLARO_ERR_NOT_FOUND : CLARO_ERR_NETWORK;
 
-	error_set(err, st, "clarod refused GET %s", url);
+	error_set(err, st, "clarod refused %s %s", method, url);
 	if (code && message)
 		error_detail(err, "It answered %ld %s: %s.", status, code, message);
 	else
@@ -91,8 +92,11 @@ static enum claro_status status_error(long status, const struct buf *body, const
 	return st;
 }
 
-enum claro_status api_get_json(const struct api_client *c, const char *path, json_t **out, struct error *err)
+/* GET, or POST when body is not NULL (a JSON document). */
+static enum claro_status api_request(const struct api_client *c, const char *path, const char *body, json_t **out,
+				     struct error *err)
 {
+	const char *method = body ? "POST" : "GET";
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct response r = {BUF_INIT(APICLIENT_MAX_RESPONSE), 0};
 	struct curl_slist *headers = NULL, *h;
@@ -110,6 +114,14 @@ enum claro_status api_get_json(const struct api_client *c, const char *path, jso
 		goto done;
 	}
 	headers = h;
+	if (body) {
+		if (!(h = curl_slist_append(headers, "Content-Type: application/json"))) {
+			st = error_set(err, CLARO_ERR_NOMEM, "out of memory");
+			goto done;
+		}
+		headers = h;
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+	}
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "claroctl/" PACKAGE_VERSION);
@@ -132,12 +144,12 @@ enum claro_status api_get_json(const struct api_client *c, const char *path, jso
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status >= 400 || status < 200) {
-		st = status_error(status, &r.body, url, err);
+		st = status_error(method, status, &r.body, url, err);
 		goto done;
 	}
 	*out = json_loadb(r.body.data ? r.body.data : "", r.body.len, 0, &jerr);
 	if (!*out) {
-		st = error_set(err, CLARO_ERR_INVALID, "clarod's answer to GET %s is not JSON", url);
+		st = error_set(err, CLARO_ERR_INVALID, "clarod's answer to %s %s is not JSON", method, url);
 		error_detail(err, "Line %d, column %d: %s.", jerr.line, jerr.column, jerr.text);
 		error_hint(err, "Check that --host points at clarod and not at another server.");
 	}
@@ -147,5 +159,24 @@ done:
 		curl_easy_cleanup(curl);
 	buf_free(&r.body);
 	free(url);
+	return st;
+}
+
+enum claro_status api_get_json(const struct api_client *c, const char *path, json_t **out, struct error *err)
+{
+	return api_request(c, path, NULL, out, err);
+}
+
+enum claro_status api_post_json(const struct api_client *c, const char *path, json_t *body, json_t **out,
+				struct error *err)
+{
+	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	enum claro_status st;
+
+	*out = NULL;
+	if (!text)
+		return error_set(err, CLARO_ERR_NOMEM, "out of memory");
+	st = api_request(c, path, text, out, err);
+	free(text);
 	return st;
 }

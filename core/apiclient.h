@@ -28,4 +28,8 @@ void api_client_free(struct api_client *c);
  * the server's code and message. */
 enum claro_status api_get_json(const struct api_client *c, const char *path, json_t **out, struct error *err);
 
+/* POST body as JSON to base + path; the answer as for api_get_json. */
+enum claro_status api_post_json(const struct api_client *c, const char *path, json_t *body, json_t **out,
+				struct error *err);
+
 #endif /* CLARO_CORE_APICLIENT_H */

@@ -18,6 +18,7 @@
 #include "apiclient.h"
 #include "config.h"
 #include "error.h"
+#include "image.h"
 #include "log.h"
 #include "registry.h"
 #include "strutil.h"
@@ -295,6 +296,148 @@ static int cmd_check_config(struct globals *g, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- manifest and index: image inputs ------------------------------------------ */
+
+#define IMAGE_OPTIONS_USAGE \
+	"  --platform OS/ARCH[/VARIANT]  the image to take from a multi-platform index\n" \
+	"                     (default: this host's, e.g. linux/amd64)\n" \
+	"  --username USER    registry user (default: the entry for the registry in\n" \
+	"                     $REGISTRY_AUTH_FILE, else ~/.docker/config.json)\n" \
+	"  --password PASS    registry password (default: $CLARO_REGISTRY_PASSWORD)\n" \
+	"  --insecure         plain HTTP to the registry (always so for localhost)\n"
+
+#define IMAGE_FORMS_USAGE \
+	"IMAGE is one of:\n" \
+	"  HOST[:PORT]/REPO[:TAG|@DIGEST]   a registry image (no HOST: Docker Hub)\n" \
+	"  docker-archive:PATH[:@N|:REPO:TAG]  docker save output (plain or compressed)\n" \
+	"  oci:DIR[:TAG|@DIGEST]            an OCI image layout\n" \
+	"  dir:PATH                         an unpacked root file system\n"
+
+/* Parse the image options of manifest/index; returns -1 when fine, else an
+ * exit status. optind is left at the first operand. */
+static int image_options(int argc, char **argv, const char *command, struct image_options *o)
+{
+	static const struct option opts[] = {{"platform", required_argument, NULL, 'p'},
+					     {"username", required_argument, NULL, 'u'},
+					     {"password", required_argument, NULL, 'w'},
+					     {"insecure", no_argument, NULL, 'k'},
+					     {NULL, 0, NULL, 0}};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	reset_getopt();
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->platform = optarg; break;
+		case 'u': o->username = optarg; break;
+		case 'w': o->password = optarg; break;
+		case 'k': o->insecure = 1; break;
+		default: return bad_option(command);
+		}
+	}
+	if (!o->password && getenv("CLARO_REGISTRY_PASSWORD"))
+		o->password = getenv("CLARO_REGISTRY_PASSWORD");
+	if (o->password && !o->username)
+		return usage_error("--password needs --username", "A registry password belongs to a user name.",
+				   "Add --username USER.");
+	if (optind != argc - 1)
+		return usage_error(optind >= argc ? "missing IMAGE" : "too many arguments",
+				   "The command takes exactly one image.", NULL);
+	return -1;
+}
+
+static int print_json(json_t *doc)
+{
+	int rc = json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? EXIT_OK : EXIT_FAILED;
+
+	putchar('\n');
+	return fflush(stdout) == 0 ? rc : EXIT_FAILED;
+}
+
+static int cmd_manifest(struct globals *g, int argc, char **argv)
+{
+	struct image_options o;
+	struct image img;
+	struct error err = ERROR_INIT;
+	int rc = image_options(argc, argv, "manifest", &o);
+
+	(void)g;
+	if (rc >= 0)
+		return rc;
+	if (str_has_prefix(argv[optind], "docker-archive:"))
+		return usage_error("manifest does not take docker-archive images",
+				   "Their layers are extracted to temporary files that are gone when claroctl exits, "
+				   "so the manifest's URIs would point nowhere.",
+				   "Use claroctl index for an archive, or copy it to a layout first "
+				   "(skopeo copy docker-archive:FILE oci:DIR:TAG) and give oci:DIR:TAG.");
+	if (image_resolve(argv[optind], &o, &img, &err) != CLARO_OK) {
+		rc = fail(&err);
+		error_clear(&err);
+		return rc;
+	}
+	rc = print_json(img.manifest);
+	image_free(&img);
+	return rc;
+}
+
+/* In-process indexing needs the indexer controller (core/indexer.h), which
+ * this build does not have yet. */
+static int index_local(struct globals *g, struct image *img)
+{
+	struct error err = ERROR_INIT;
+
+	(void)g;
+	(void)img;
+	error_set(&err, CLARO_ERR_UNSUPPORTED, "indexing is not available in this build yet");
+	error_detail(&err, "claroctl %s resolved the image, but --local needs the in-process indexer, "
+			   "which this build does not include.", PACKAGE_VERSION);
+	error_hint(&err, "Index through a running clarod instead (claroctl --host URL index IMAGE), or print "
+			 "the manifest with claroctl manifest.");
+	fail(&err);
+	error_clear(&err);
+	return EXIT_FAILED;
+}
+
+static int index_remote(struct globals *g, struct image *img)
+{
+	struct api_client client;
+	struct error err = ERROR_INIT;
+	json_t *report = NULL;
+	enum claro_status st = api_client_init(&client, g->host, &err);
+	int rc;
+
+	if (st == CLARO_OK)
+		st = api_post_json(&client, "/indexer/api/v1/index_report", img->manifest, &report, &err);
+	api_client_free(&client);
+	if (st != CLARO_OK) {
+		rc = fail(&err);
+		error_clear(&err);
+		return rc;
+	}
+	rc = print_json(report);
+	json_decref(report);
+	return rc;
+}
+
+static int cmd_index(struct globals *g, int argc, char **argv)
+{
+	struct image_options o;
+	struct image img;
+	struct error err = ERROR_INIT;
+	int rc = image_options(argc, argv, "index", &o);
+
+	if (rc >= 0)
+		return rc;
+	if (image_resolve(argv[optind], &o, &img, &err) != CLARO_OK) {
+		rc = fail(&err);
+		error_clear(&err);
+		return rc;
+	}
+	rc = g->local ? index_local(g, &img) : index_remote(g, &img);
+	image_free(&img); /* removes extracted layers */
+	return rc;
+}
+
 /* ---- commands still to come ------------------------------------------------- */
 
 static int cmd_not_yet(struct globals *g, int argc, char **argv)
@@ -336,9 +479,23 @@ static const struct command commands[] = {
      "  -c, --config FILE  the clarod.ini to check\n"
      "  --no-plugins       do not load plugins; print their sections as written\n"},
     {"help", cmd_help, "help on a command", "claroctl help [COMMAND]\n"},
-    {"index", cmd_not_yet, NULL, NULL},
+    {"index", cmd_index, "index an image and print its IndexReport",
+     "claroctl [--host URL | --local [--db PATH]] index [OPTIONS] IMAGE\n"
+     "\n"
+     "Resolve IMAGE to a Clair Manifest and index it: with --host (the\n"
+     "default), POST it to clarod's /indexer/api/v1/index_report and print the\n"
+     "IndexReport JSON; with --local, index in this process.\n"
+     "\n" IMAGE_FORMS_USAGE "\n" IMAGE_OPTIONS_USAGE},
     {"report", cmd_not_yet, NULL, NULL},
-    {"manifest", cmd_not_yet, NULL, NULL},
+    {"manifest", cmd_manifest, "print the Clair Manifest JSON of an image",
+     "claroctl manifest [OPTIONS] IMAGE\n"
+     "\n"
+     "Resolve IMAGE and print its Clair Manifest: the image manifest's digest\n"
+     "and each layer's blob digest, the URL a fetch of it ends at (redirects\n"
+     "followed with a one-byte probe) and the headers that fetch needs (e.g. a\n"
+     "registry token). Registry images, oci: layouts and dir: trees; not\n"
+     "docker-archive: (its extracted layers are temporary).\n"
+     "\n" IMAGE_FORMS_USAGE "\n" IMAGE_OPTIONS_USAGE},
     {"vercmp", cmd_not_yet, NULL, NULL},
     {"updaters", cmd_not_yet, NULL, NULL},
 };

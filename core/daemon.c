@@ -12,6 +12,7 @@
 
 #include <event2/event.h>
 
+#include "api_indexer.h"
 #include "daemon.h"
 #include "log.h"
 #include "strutil.h"
@@ -163,6 +164,11 @@ static enum claro_status build_routes(struct daemon *d, int debug_routes, struct
 	 * routes in combo and indexer mode, matcher routes in combo and matcher
 	 * mode, notifier routes in notifier mode. */
 	st = api_meta_routes(d, &d->api_router, debug_routes);
+	if (st == CLARO_OK && (d->cfg.mode == MODE_COMBO || d->cfg.mode == MODE_INDEXER)) {
+		st = api_indexer_routes(d, &d->api_router, &d->indexer_api, err);
+		if (st != CLARO_OK)
+			return st;
+	}
 	if (st == CLARO_OK)
 		st = introspection_routes(d, &d->introspection_router);
 	if (st != CLARO_OK)
@@ -306,6 +312,7 @@ void daemon_free(struct daemon *d)
 	httpd_free(d->httpd);
 	router_free(&d->api_router);
 	router_free(&d->introspection_router);
+	api_indexer_free(d->indexer_api);
 	if (d->plugins_loaded)
 		registry_free(&d->reg);
 	metrics_free(d->metrics);

@@ -30,6 +30,7 @@
 #include "workers.h"
 
 struct event;
+struct api_indexer; /* api_indexer.h */
 
 struct daemon {
 	struct config cfg;                /* owned */
@@ -53,6 +54,8 @@ struct daemon {
 	size_t openapi_json_len;
 	char *openapi_json_etag;          /* Clair's fixed ETag */
 	char *openapi_yaml_etag;          /* "<sha256 of the YAML>" */
+
+	struct api_indexer *indexer_api;  /* indexer and combo mode (api_indexer.c) */
 };
 
 /* Per worker thread: the thread's own database connection, opened on first

@@ -9,6 +9,13 @@ libclaro_la_SOURCES += core/config.c core/config.h
 libclaro_la_SOURCES += core/loader.c core/registry.c core/registry.h core/host.c \
 	core/layerfs.c core/layerfs_dir.c core/layerfs.h core/httpclient.c core/httpclient.h \
 	core/sinks.c core/sinks.h core/recordcopy.c core/recordcopy.h
+# Layer fetching (curl, digest check, gzip/zstd, spool) and the tar-backed layer fs
+libclaro_la_SOURCES += core/fetch.c core/fetch.h core/fetch_spool.c core/fetch_spool.h \
+	core/tarindex.c core/tarindex.h \
+	core/layerfs_tar.c core/layerfs_tar.h
+# Indexer: manifest and IndexReport models, the controller, scan artifacts in the store
+libclaro_la_SOURCES += core/manifest.c core/manifest.h core/indexreport.c core/indexreport.h \
+	core/indexer.c core/indexer.h core/store_artifacts.c core/store_artifacts.h
 # HTTP server, worker pool, metrics, daemon (clarod's serving side)
 libclaro_la_SOURCES += core/router.c core/router.h core/workers.c core/workers.h \
 	core/metrics.c core/metrics.h core/httpd.c core/httpd.h core/httpd_impl.h core/http_exchange.c
@@ -34,12 +41,14 @@ core/openapi_data.c: $(OPENAPI_FILES) $(srcdir)/core/openapi/bin2c.sh
 	} > $@-t && mv -f $@-t $@
 libclaro_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBPQ_CFLAGS) \
 	$(JANSSON_CFLAGS) $(LIBCURL_CFLAGS) $(LIBARCHIVE_CFLAGS) $(INIH_CFLAGS) \
-	$(SQLITE3_CFLAGS) $(LIBCRYPTO_CFLAGS)
+	$(SQLITE3_CFLAGS) $(LIBCRYPTO_CFLAGS) $(ZLIB_CFLAGS) $(LIBZSTD_CFLAGS)
 libclaro_la_LIBADD = $(LIBEVENT_LIBS) $(LIBPQ_LIBS) $(JANSSON_LIBS) $(LIBCURL_LIBS) \
-	$(LIBARCHIVE_LIBS) $(INIH_LIBS) $(SQLITE3_LIBS) $(LIBCRYPTO_LIBS) $(PTHREAD_LIBS)
+	$(LIBARCHIVE_LIBS) $(INIH_LIBS) $(SQLITE3_LIBS) $(LIBCRYPTO_LIBS) $(ZLIB_LIBS) $(LIBZSTD_LIBS) \
+	$(PTHREAD_LIBS)
 
 bin_PROGRAMS += clarod claroctl
 clarod_SOURCES = core/clarod.c core/daemon.c core/daemon.h core/api_meta.c core/introspection.c \
+	core/api_indexer.c core/api_indexer.h \
 	core/openapi_data.h
 nodist_clarod_SOURCES = core/openapi_data.c
 clarod_CFLAGS = $(libclaro_la_CFLAGS)
@@ -49,3 +58,7 @@ claroctl_SOURCES = core/claroctl.c
 claroctl_SOURCES += core/apiclient.c core/apiclient.h
 claroctl_CFLAGS = $(libclaro_la_CFLAGS)
 claroctl_LDADD = libclaro.la
+# Image inputs: docker-archive, OCI layout, dir and registry images to Clair
+# Manifests (claroctl index/manifest); the registry client (not the plugin registry).
+libclaro_la_SOURCES += core/image.c core/image.h core/oci_client.c core/oci_client.h \
+	core/oci_doc.c core/oci_doc.h

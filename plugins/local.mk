@@ -10,3 +10,56 @@ plugins_whiteout_whiteout_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 EXTRA_DIST += plugins/whiteout/README.md
 TESTS += plugins/whiteout/test-whiteout.sh
 dist_check_SCRIPTS += plugins/whiteout/test-whiteout.sh
+
+# alpine: the apk package scanner and the alpine distribution scanner.
+pkgplugins_LTLIBRARIES += plugins/alpine/alpine.la
+plugins_alpine_alpine_la_SOURCES = plugins/alpine/alpine.c plugins/alpine/alpine.h \
+	plugins/alpine/apk_scanner.c plugins/alpine/apkdb.c plugins/alpine/apkdb.h \
+	plugins/alpine/dist_scanner.c plugins/alpine/release.c plugins/alpine/release.h \
+	plugins/common/osrelease.c plugins/common/osrelease.h
+plugins_alpine_alpine_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_alpine_alpine_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+TESTS += plugins/alpine/test-apk.sh plugins/alpine/test-alpine-dist.sh
+dist_check_SCRIPTS += plugins/alpine/test-apk.sh plugins/alpine/test-alpine-dist.sh
+EXTRA_DIST += plugins/alpine/README.md
+
+# linux: the coalescers of the Linux package ecosystems (dpkg, alpine; rpm
+# next). Its C test (plugins/linux/test_linux.c) is built in tests/local.mk.
+pkgplugins_LTLIBRARIES += plugins/linux/linux.la
+plugins_linux_linux_la_SOURCES = plugins/linux/linux.c plugins/linux/coalescer.c plugins/linux/coalescer.h \
+	plugins/linux/dbwhiteout.c plugins/linux/dbwhiteout.h
+plugins_linux_linux_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_linux_linux_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+EXTRA_DIST += plugins/linux/README.md
+
+# dpkg (package scanners dpkg v7 + dpkg-distroless v1), debian and ubuntu
+# (distribution scanners v3). plugins/common/ holds the shared parsers
+# (os-release, deb822), compiled into each plugin that uses them.
+PLUGIN_COMMON_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/common
+pkgplugins_LTLIBRARIES += plugins/dpkg/dpkg.la plugins/debian/debian.la plugins/ubuntu/ubuntu.la
+plugins_dpkg_dpkg_la_SOURCES = plugins/dpkg/dpkg.c plugins/dpkg/dpkgdb.c plugins/dpkg/dpkgdb.h \
+	plugins/common/rfc822.c plugins/common/rfc822.h
+plugins_dpkg_dpkg_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
+plugins_dpkg_dpkg_la_CFLAGS = $(PLUGIN_CFLAGS) $(LIBCRYPTO_CFLAGS)
+plugins_dpkg_dpkg_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_dpkg_dpkg_la_LIBADD = $(LIBCRYPTO_LIBS)
+plugins_debian_debian_la_SOURCES = plugins/debian/debian.c plugins/common/osrelease.c plugins/common/osrelease.h
+plugins_debian_debian_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
+plugins_debian_debian_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_debian_debian_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_ubuntu_ubuntu_la_SOURCES = plugins/ubuntu/ubuntu.c plugins/common/osrelease.c plugins/common/osrelease.h
+plugins_ubuntu_ubuntu_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
+plugins_ubuntu_ubuntu_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_ubuntu_ubuntu_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+TESTS += plugins/dpkg/test-dpkg.sh plugins/debian/test-distro.sh
+dist_check_SCRIPTS += plugins/dpkg/test-dpkg.sh plugins/debian/test-distro.sh
+check_PROGRAMS += plugins/dpkg/test_dpkgdb plugins/debian/test_osrelease
+TESTS += plugins/dpkg/test_dpkgdb plugins/debian/test_osrelease
+plugins_dpkg_test_dpkgdb_SOURCES = plugins/dpkg/test_dpkgdb.c plugins/dpkg/dpkgdb.c plugins/dpkg/dpkgdb.h \
+	plugins/common/rfc822.c plugins/common/rfc822.h tests/tap.h
+plugins_dpkg_test_dpkgdb_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
+plugins_debian_test_osrelease_SOURCES = plugins/debian/test_osrelease.c plugins/common/osrelease.c \
+	plugins/common/osrelease.h tests/tap.h
+plugins_debian_test_osrelease_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
+plugins_debian_test_osrelease_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+plugins_debian_test_osrelease_LDADD = $(JANSSON_LIBS)
