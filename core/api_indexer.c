@@ -8,6 +8,13 @@
  * index_report/{digest} and GET index_state are unlimited, while POST and
  * the bulk DELETE count against the listener's limit.
  *
+ * POST answers 201 for every manifest indexed, also one indexed before
+ * (then the stored report is returned without fetching anything). An
+ * indexing failure is Clair's 500 "failed to start scan: ..." while the
+ * report, state IndexError, stays readable with GET. Layers of claircore's
+ * local filesystem media type are refused with 400: the API never reads
+ * the server's own files.
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include <config.h>
@@ -24,16 +31,19 @@
 #include "strutil.h"
 
 #define INDEX_REPORT_PATH "/indexer/api/v1/index_report"
-#define INDEX_STATE_PATH "/indexer/api/v1/index_state"
-#define VULN_REPORT_PATH "/matcher/api/v1/vulnerability_report"
+#define INDEX_STATE_PATH  "/indexer/api/v1/index_state"
+#define VULN_REPORT_PATH  "/matcher/api/v1/vulnerability_report"
 
 struct api_indexer {
 	struct indexer indexer;
 };
 
-static const char *const report_types[] = {"application/vnd.clair.index_report.v1+json", "application/json", NULL};
-static const char *const state_types[] = {"application/vnd.clair.index_state.v1+json", "application/json", NULL};
-static const char *const delete_types[] = {"application/vnd.clair.bulk_delete.v1+json", "application/json", NULL};
+static const char *const report_types[] = {"application/vnd.clair.index_report.v1+json", "application/json",
+					   NULL};
+static const char *const state_types[] = {"application/vnd.clair.index_state.v1+json", "application/json",
+					  NULL};
+static const char *const delete_types[] = {"application/vnd.clair.bulk_delete.v1+json", "application/json",
+					   NULL};
 
 static int negotiate(struct http_exchange *x, const char *const *types, const char **type)
 {
@@ -83,8 +93,10 @@ static char *error_text(const struct error *err)
 static void reply_report_headers(struct http_exchange *x, const char *digest, const char *etag)
 {
 	char *loc = str_printf(INDEX_REPORT_PATH "/%s", digest);
-	char *l1 = str_printf("<" INDEX_REPORT_PATH "/%s>; rel=\"https://projectquay.io/clair/v1/index_report\"", digest);
-	char *l2 = str_printf("<" VULN_REPORT_PATH "/%s>; rel=\"https://projectquay.io/clair/v1/vulnerability_report\"",
+	char *l1 = str_printf(
+	    "<" INDEX_REPORT_PATH "/%s>; rel=\"https://projectquay.io/clair/v1/index_report\"", digest);
+	char *l2 = str_printf("<" VULN_REPORT_PATH
+			      "/%s>; rel=\"https://projectquay.io/clair/v1/vulnerability_report\"",
 			      digest);
 
 	if (loc)
@@ -205,7 +217,8 @@ static void handle_get_report(struct http_exchange *x, void *arg)
 			http_reply_error(x, 404, "index report for %s not found", digest);
 		} else {
 			char *text = error_text(&err);
-			http_reply_error(x, 500, "could not retrieve index report: %s", text ? text : "out of memory");
+			http_reply_error(x, 500, "could not retrieve index report: %s",
+					 text ? text : "out of memory");
 			free(text);
 			store_failed(x, st);
 		}
@@ -263,9 +276,11 @@ static json_t *parse_bulk(struct http_exchange *x)
 		json_decref(arr);
 		return NULL;
 	}
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if (!json_is_string(v) || !manifest_digest_valid(json_string_value(v))) {
-			http_reply_error(x, 400, "failed to deserialize bulk delete: element %zu is not a digest", i);
+			http_reply_error(x, 400,
+					 "failed to deserialize bulk delete: element %zu is not a digest", i);
 			json_decref(arr);
 			return NULL;
 		}
@@ -369,7 +384,8 @@ enum claro_status api_indexer_routes(struct daemon *d, struct router *r, struct 
 	if (st == CLARO_OK)
 		st = router_add(r, ROUTE_DELETE, INDEX_REPORT_PATH, handle_delete_bulk, api, 0);
 	if (st == CLARO_OK)
-		st = router_add(r, ROUTE_GET, INDEX_REPORT_PATH "/{digest}", handle_get_report, api, ROUTE_UNLIMITED);
+		st = router_add(r, ROUTE_GET, INDEX_REPORT_PATH "/{digest}", handle_get_report, api,
+				ROUTE_UNLIMITED);
 	if (st == CLARO_OK)
 		st = router_add(r, ROUTE_DELETE, INDEX_REPORT_PATH "/{digest}", handle_delete_one, api,
 				ROUTE_UNLIMITED);

@@ -31,8 +31,13 @@
 
 /* JSON first: with no Accept header (or * / *) the first one is chosen. */
 static const char *const openapi_types[] = {
-	"application/openapi+json", "application/json", "application/vnd.oai.openapi+json",
-	"application/openapi+yaml", "application/yaml", "application/vnd.oai.openapi+yaml", NULL,
+    "application/openapi+json",
+    "application/json",
+    "application/vnd.oai.openapi+json",
+    "application/openapi+yaml",
+    "application/yaml",
+    "application/vnd.oai.openapi+yaml",
+    NULL,
 };
 
 static const char robots_txt[] = "User-agent: *\nDisallow: /\n";
@@ -49,9 +54,10 @@ static void handle_openapi(struct http_exchange *x, void *arg)
 	const char *etag, *inm;
 
 	if (!type) {
-		http_reply_error(x, 415, "unable to negotiate common media type for %s",
-				 "application/openapi+json, application/json, application/vnd.oai.openapi+json, "
-				 "application/openapi+yaml, application/yaml, application/vnd.oai.openapi+yaml");
+		http_reply_error(
+		    x, 415, "unable to negotiate common media type for %s",
+		    "application/openapi+json, application/json, application/vnd.oai.openapi+json, "
+		    "application/openapi+yaml, application/yaml, application/vnd.oai.openapi+yaml");
 		return;
 	}
 	etag = is_yaml(type) ? d->openapi_yaml_etag : d->openapi_json_etag;
@@ -104,7 +110,8 @@ static void handle_debug_sleep(struct http_exchange *x, void *arg)
 
 	(void)arg;
 	if (!text || parse_int64(text, &ms) != CLARO_OK || ms < 0 || ms > DEBUG_SLEEP_MAX_MS) {
-		http_reply_error(x, 400, "ms must be a number of milliseconds from 0 to %d", DEBUG_SLEEP_MAX_MS);
+		http_reply_error(x, 400, "ms must be a number of milliseconds from 0 to %d",
+				 DEBUG_SLEEP_MAX_MS);
 		return;
 	}
 	sleep_ms(ms);
@@ -125,7 +132,8 @@ enum claro_status api_meta_routes(struct daemon *d, struct router *r, int debug_
 	if (st == CLARO_OK)
 		st = router_add(r, ROUTE_GET | ROUTE_HEAD, "/robots.txt", handle_robots, d, ROUTE_UNLIMITED);
 	if (st == CLARO_OK)
-		st = router_add(r, ROUTE_GET | ROUTE_HEAD, "/api/v1/plugins", handle_plugins, d, ROUTE_UNLIMITED);
+		st = router_add(r, ROUTE_GET | ROUTE_HEAD, "/api/v1/plugins", handle_plugins, d,
+				ROUTE_UNLIMITED);
 	if (st == CLARO_OK && debug_routes) {
 		log_warn("debug routes are enabled (POST /debug/sleep): for tests only");
 		st = router_add(r, ROUTE_POST, "/debug/sleep", handle_debug_sleep, d, 0);

@@ -69,8 +69,8 @@ static enum claro_status transfer_error(CURLcode rc, const char *errbuf, const c
 }
 
 /* Clair's error body is {"code": "...", "message": "..."}. */
-static enum claro_status status_error(const char *method, long status, const struct buf *body, const char *url,
-				      struct error *err)
+static enum claro_status status_error(const char *method, long status, const struct buf *body,
+				      const char *url, struct error *err)
 {
 	json_t *doc = body->data ? json_loadb(body->data, body->len, 0, NULL) : NULL;
 	const char *code = json_string_value(json_object_get(doc, "code"));
@@ -93,8 +93,8 @@ static enum claro_status status_error(const char *method, long status, const str
 }
 
 /* GET, or POST when body is not NULL (a JSON document). */
-static enum claro_status api_request(const struct api_client *c, const char *path, const char *body, json_t **out,
-				     struct error *err)
+static enum claro_status api_request(const struct api_client *c, const char *path, const char *body,
+				     json_t **out, struct error *err)
 {
 	const char *method = body ? "POST" : "GET";
 	char errbuf[CURL_ERROR_SIZE] = "";

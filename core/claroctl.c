@@ -19,6 +19,7 @@
 #include "config.h"
 #include "error.h"
 #include "image.h"
+#include "index_local.h"
 #include "log.h"
 #include "registry.h"
 #include "strutil.h"
@@ -298,19 +299,19 @@ static int cmd_check_config(struct globals *g, int argc, char **argv)
 
 /* ---- manifest and index: image inputs ------------------------------------------ */
 
-#define IMAGE_OPTIONS_USAGE \
+#define IMAGE_OPTIONS_USAGE                                                               \
 	"  --platform OS/ARCH[/VARIANT]  the image to take from a multi-platform index\n" \
-	"                     (default: this host's, e.g. linux/amd64)\n" \
-	"  --username USER    registry user (default: the entry for the registry in\n" \
-	"                     $REGISTRY_AUTH_FILE, else ~/.docker/config.json)\n" \
-	"  --password PASS    registry password (default: $CLARO_REGISTRY_PASSWORD)\n" \
+	"                     (default: this host's, e.g. linux/amd64)\n"                 \
+	"  --username USER    registry user (default: the entry for the registry in\n"    \
+	"                     $REGISTRY_AUTH_FILE, else ~/.docker/config.json)\n"         \
+	"  --password PASS    registry password (default: $CLARO_REGISTRY_PASSWORD)\n"    \
 	"  --insecure         plain HTTP to the registry (always so for localhost)\n"
 
-#define IMAGE_FORMS_USAGE \
-	"IMAGE is one of:\n" \
-	"  HOST[:PORT]/REPO[:TAG|@DIGEST]   a registry image (no HOST: Docker Hub)\n" \
+#define IMAGE_FORMS_USAGE                                                                  \
+	"IMAGE is one of:\n"                                                               \
+	"  HOST[:PORT]/REPO[:TAG|@DIGEST]   a registry image (no HOST: Docker Hub)\n"      \
 	"  docker-archive:PATH[:@N|:REPO:TAG]  docker save output (plain or compressed)\n" \
-	"  oci:DIR[:TAG|@DIGEST]            an OCI image layout\n" \
+	"  oci:DIR[:TAG|@DIGEST]            an OCI image layout\n"                         \
 	"  dir:PATH                         an unpacked root file system\n"
 
 /* Parse the image options of manifest/index; returns -1 when fine, else an
@@ -338,8 +339,8 @@ static int image_options(int argc, char **argv, const char *command, struct imag
 	if (!o->password && getenv("CLARO_REGISTRY_PASSWORD"))
 		o->password = getenv("CLARO_REGISTRY_PASSWORD");
 	if (o->password && !o->username)
-		return usage_error("--password needs --username", "A registry password belongs to a user name.",
-				   "Add --username USER.");
+		return usage_error("--password needs --username",
+				   "A registry password belongs to a user name.", "Add --username USER.");
 	if (optind != argc - 1)
 		return usage_error(optind >= argc ? "missing IMAGE" : "too many arguments",
 				   "The command takes exactly one image.", NULL);
@@ -365,11 +366,12 @@ static int cmd_manifest(struct globals *g, int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (str_has_prefix(argv[optind], "docker-archive:"))
-		return usage_error("manifest does not take docker-archive images",
-				   "Their layers are extracted to temporary files that are gone when claroctl exits, "
-				   "so the manifest's URIs would point nowhere.",
-				   "Use claroctl index for an archive, or copy it to a layout first "
-				   "(skopeo copy docker-archive:FILE oci:DIR:TAG) and give oci:DIR:TAG.");
+		return usage_error(
+		    "manifest does not take docker-archive images",
+		    "Their layers are extracted to temporary files that are gone when claroctl exits, "
+		    "so the manifest's URIs would point nowhere.",
+		    "Use claroctl index for an archive, or copy it to a layout first "
+		    "(skopeo copy docker-archive:FILE oci:DIR:TAG) and give oci:DIR:TAG.");
 	if (image_resolve(argv[optind], &o, &img, &err) != CLARO_OK) {
 		rc = fail(&err);
 		error_clear(&err);
@@ -380,22 +382,31 @@ static int cmd_manifest(struct globals *g, int argc, char **argv)
 	return rc;
 }
 
-/* In-process indexing needs the indexer controller (core/indexer.h), which
- * this build does not have yet. */
+/* In-process: this process's plugins and store (index_local.c). */
 static int index_local(struct globals *g, struct image *img)
 {
 	struct error err = ERROR_INIT;
+	struct config cfg;
+	char *report = NULL;
+	json_t *doc;
+	enum claro_status st;
+	int rc = EXIT_FAILED;
 
-	(void)g;
-	(void)img;
-	error_set(&err, CLARO_ERR_UNSUPPORTED, "indexing is not available in this build yet");
-	error_detail(&err, "claroctl %s resolved the image, but --local needs the in-process indexer, "
-			   "which this build does not include.", PACKAGE_VERSION);
-	error_hint(&err, "Index through a running clarod instead (claroctl --host URL index IMAGE), or print "
-			 "the manifest with claroctl manifest.");
-	fail(&err);
-	error_clear(&err);
-	return EXIT_FAILED;
+	if ((st = local_config(g, &cfg, &err)) == CLARO_OK) {
+		st = index_local_run(&cfg, img->manifest, &report, &err);
+		config_free(&cfg);
+	}
+	/* A failed index still has a report (state IndexError): show it. */
+	if (report && (doc = json_loads(report, 0, NULL)) != NULL) {
+		rc = print_json(doc);
+		json_decref(doc);
+	}
+	free(report);
+	if (st != CLARO_OK) {
+		rc = fail(&err);
+		error_clear(&err);
+	}
+	return rc;
 }
 
 static int index_remote(struct globals *g, struct image *img)

@@ -119,19 +119,19 @@ static int usage_error(const char *what, const char *arg)
 static int parse_options(int argc, char **argv, struct options *o, int *exit_status)
 {
 	static const struct option longs[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"mode", required_argument, NULL, OPT_MODE},
-		{"db", required_argument, NULL, OPT_DB},
-		{"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
-		{"api-addr", required_argument, NULL, OPT_API_ADDR},
-		{"introspection-addr", required_argument, NULL, OPT_INTROSPECTION_ADDR},
-		{"skip-broken-plugins", no_argument, NULL, OPT_SKIP_BROKEN},
-		{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
-		{"port-file", required_argument, NULL, OPT_PORT_FILE},
-		{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"mode", required_argument, NULL, OPT_MODE},
+	    {"db", required_argument, NULL, OPT_DB},
+	    {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+	    {"api-addr", required_argument, NULL, OPT_API_ADDR},
+	    {"introspection-addr", required_argument, NULL, OPT_INTROSPECTION_ADDR},
+	    {"skip-broken-plugins", no_argument, NULL, OPT_SKIP_BROKEN},
+	    {"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
+	    {"port-file", required_argument, NULL, OPT_PORT_FILE},
+	    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -154,16 +154,12 @@ static int parse_options(int argc, char **argv, struct options *o, int *exit_sta
 			*exit_status = 0;
 			return 1;
 		case 'V':
-			printf("clarod (%s) %s, plugin ABI %d.%d\n", PACKAGE_NAME, PACKAGE_VERSION, CLARO_ABI_MAJOR,
-			       CLARO_ABI_MINOR);
+			printf("clarod (%s) %s, plugin ABI %d.%d\n", PACKAGE_NAME, PACKAGE_VERSION,
+			       CLARO_ABI_MAJOR, CLARO_ABI_MINOR);
 			*exit_status = 0;
 			return 1;
-		case ':':
-			*exit_status = usage_error("missing value for option", argv[optind - 1]);
-			return 1;
-		default:
-			*exit_status = usage_error("unknown option", argv[optind - 1]);
-			return 1;
+		case ':': *exit_status = usage_error("missing value for option", argv[optind - 1]); return 1;
+		default: *exit_status = usage_error("unknown option", argv[optind - 1]); return 1;
 		}
 	}
 	if (optind < argc) {

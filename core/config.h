@@ -33,37 +33,37 @@ struct config_entry {
 };
 
 struct config_section {
-	char *plugin;                 /* <name> of [plugin.<name>] */
-	int line;                     /* line of the section header */
+	char *plugin; /* <name> of [plugin.<name>] */
+	int line;     /* line of the section header */
 	struct config_entry *entries;
 	size_t n_entries;
 };
 
 struct config {
-	char *path;                   /* the file read, or NULL when running on defaults */
+	char *path; /* the file read, or NULL when running on defaults */
 
 	/* [clarod] */
 	enum run_mode mode;
-	char *api_addr;               /* "127.0.0.1:6060"; port 0 = any free port */
-	char *introspection_addr;     /* "127.0.0.1:8089"; "" disables it */
+	char *api_addr;           /* "127.0.0.1:6060"; port 0 = any free port */
+	char *introspection_addr; /* "127.0.0.1:8089"; "" disables it */
 	char *plugin_dir;
-	int log_level;                /* enum claro_log_level */
-	int workers;                  /* worker threads; 0 = 2 x cores */
-	uint64_t max_body;            /* request body limit in bytes (413 past it) */
-	int max_concurrent_requests;  /* in flight on the API listener (429 past it); < 0 unlimited */
-	int64_t shutdown_timeout;     /* seconds to drain on SIGTERM */
-	int debug_routes;             /* TEST ONLY: [clarod] debug_routes = true adds POST /debug/sleep
+	int log_level;               /* enum claro_log_level */
+	int workers;                 /* worker threads; 0 = 2 x cores */
+	uint64_t max_body;           /* request body limit in bytes (413 past it) */
+	int max_concurrent_requests; /* in flight on the API listener (429 past it); < 0 unlimited */
+	int64_t shutdown_timeout;    /* seconds to drain on SIGTERM */
+	int debug_routes;            /* TEST ONLY: [clarod] debug_routes = true adds POST /debug/sleep
 	                                 (core/api_meta.c); default false */
 
 	/* [store] */
 	enum store_backend backend;
 	char *sqlite_path;
-	char **pg_keywords;           /* NULL-terminated, for PQconnectdbParams */
+	char **pg_keywords; /* NULL-terminated, for PQconnectdbParams */
 	char **pg_values;
-	int pg_expand_dbname;         /* 1 when conninfo = <DSN/URI> was given */
+	int pg_expand_dbname; /* 1 when conninfo = <DSN/URI> was given */
 
 	/* [plugins] */
-	char **plugins_load;          /* NULL-terminated names, or NULL = all in plugin_dir */
+	char **plugins_load; /* NULL-terminated names, or NULL = all in plugin_dir */
 
 	struct config_section *sections;
 	size_t n_sections;

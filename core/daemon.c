@@ -18,7 +18,7 @@
 #include "strutil.h"
 
 #define FAMILY_PLUGINS "claro_plugins_loaded"
-#define FAMILY_BUILD "claro_build_info"
+#define FAMILY_BUILD   "claro_build_info"
 
 /* ---- per-thread store connections ---------------------------------------- */
 
@@ -117,7 +117,7 @@ static enum claro_status start_pools(struct daemon *d, struct error *err)
 {
 	int threads = d->cfg.workers > 0 ? d->cfg.workers : (int)(2 * cpu_count());
 	struct workers_params api = {
-		"api", threads, (size_t)(threads < 2 ? 16 : 8 * threads), thread_init, thread_fini, d,
+	    "api", threads, (size_t)(threads < 2 ? 16 : 8 * threads), thread_init, thread_fini, d,
 	};
 	/* One thread is plenty for probes; it keeps its own store connection. */
 	struct workers_params probes = {"introspection", 1, 16, thread_init, thread_fini, d};
@@ -142,8 +142,9 @@ static enum claro_status register_metrics(struct daemon *d)
 	st = labels ? CLARO_OK : CLARO_ERR_NOMEM;
 
 	if (st == CLARO_OK)
-		st = metrics_register(d->metrics, FAMILY_BUILD, METRIC_GAUGE,
-				      "Always 1; the labels say which claro and plugin ABI this is.", NULL, 0);
+		st =
+		    metrics_register(d->metrics, FAMILY_BUILD, METRIC_GAUGE,
+				     "Always 1; the labels say which claro and plugin ABI this is.", NULL, 0);
 	if (st == CLARO_OK)
 		st = metrics_gauge_set(d->metrics, FAMILY_BUILD, labels, 1);
 	if (st == CLARO_OK)
@@ -227,12 +228,16 @@ static enum claro_status write_port_file(struct daemon *d, const char *path, str
 static enum claro_status open_listeners(struct daemon *d, struct error *err)
 {
 	struct httpd_listener_params api = {
-		"api", d->cfg.api_addr, &d->api_router, d->api_workers, d->cfg.max_body,
-		effective_max_concurrent(&d->cfg),
+	    "api",          d->cfg.api_addr, &d->api_router,
+	    d->api_workers, d->cfg.max_body, effective_max_concurrent(&d->cfg),
 	};
 	struct httpd_listener_params probes = {
-		"introspection", d->cfg.introspection_addr, &d->introspection_router, d->introspection_workers,
-		64 * 1024, -1,
+	    "introspection",
+	    d->cfg.introspection_addr,
+	    &d->introspection_router,
+	    d->introspection_workers,
+	    64 * 1024,
+	    -1,
 	};
 	enum claro_status st;
 
@@ -249,8 +254,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	struct daemon *d = arg;
 
 	(void)what;
-	log_notice("received %s: shutting down (%zu request%s in flight)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
-		   httpd_in_flight(d->httpd), httpd_in_flight(d->httpd) == 1 ? "" : "s");
+	log_notice("received %s: shutting down (%zu request%s in flight)",
+		   sig == SIGTERM ? "SIGTERM" : "SIGINT", httpd_in_flight(d->httpd),
+		   httpd_in_flight(d->httpd) == 1 ? "" : "s");
 	atomic_store(&d->api_ready, 0);
 	httpd_shutdown(d->httpd, d->cfg.shutdown_timeout);
 }
@@ -261,7 +267,8 @@ static enum claro_status watch_signals(struct daemon *d, struct error *err)
 
 	d->sigterm = evsignal_new(base, SIGTERM, on_signal, d);
 	d->sigint = evsignal_new(base, SIGINT, on_signal, d);
-	if (!d->sigterm || !d->sigint || evsignal_add(d->sigterm, NULL) != 0 || evsignal_add(d->sigint, NULL) != 0)
+	if (!d->sigterm || !d->sigint || evsignal_add(d->sigterm, NULL) != 0 ||
+	    evsignal_add(d->sigint, NULL) != 0)
 		return error_set(err, CLARO_ERR_INTERNAL, "could not watch SIGTERM and SIGINT");
 	return CLARO_OK;
 }

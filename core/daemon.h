@@ -46,16 +46,16 @@ struct daemon {
 	struct httpd_listener *introspection;
 	struct event *sigterm;
 	struct event *sigint;
-	atomic_int api_ready;             /* the API listener is accepting */
-	int plugins_loaded;               /* registry_load ran (registry_free needed) */
+	atomic_int api_ready; /* the API listener is accepting */
+	int plugins_loaded;   /* registry_load ran (registry_free needed) */
 
 	/* GET /openapi/v1 (api_meta.c) */
-	char *openapi_json;               /* compacted once at start */
+	char *openapi_json; /* compacted once at start */
 	size_t openapi_json_len;
-	char *openapi_json_etag;          /* Clair's fixed ETag */
-	char *openapi_yaml_etag;          /* "<sha256 of the YAML>" */
+	char *openapi_json_etag; /* Clair's fixed ETag */
+	char *openapi_yaml_etag; /* "<sha256 of the YAML>" */
 
-	struct api_indexer *indexer_api;  /* indexer and combo mode (api_indexer.c) */
+	struct api_indexer *indexer_api; /* indexer and combo mode (api_indexer.c) */
 };
 
 /* Per worker thread: the thread's own database connection, opened on first

@@ -21,14 +21,18 @@ struct error {
 	char *hint;
 };
 
-#define ERROR_INIT {CLARO_OK, NULL, NULL, NULL}
+#define ERROR_INIT                         \
+	{                                  \
+		CLARO_OK, NULL, NULL, NULL \
+	}
 
 /* Set status and primary message, replacing any earlier error. Returns status.
  * If formatting itself runs out of memory the status is kept and the message
  * falls back to the status name. */
-enum claro_status error_set(struct error *e, enum claro_status status, const char *fmt, ...) CLARO_PRINTF(3, 4);
+enum claro_status error_set(struct error *e, enum claro_status status, const char *fmt, ...)
+    CLARO_PRINTF(3, 4);
 enum claro_status error_setv(struct error *e, enum claro_status status, const char *fmt, va_list ap)
-	CLARO_PRINTF(3, 0);
+    CLARO_PRINTF(3, 0);
 void error_detail(struct error *e, const char *fmt, ...) CLARO_PRINTF(2, 3);
 void error_detailv(struct error *e, const char *fmt, va_list ap) CLARO_PRINTF(2, 0);
 void error_hint(struct error *e, const char *fmt, ...) CLARO_PRINTF(2, 3);

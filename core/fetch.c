@@ -23,10 +23,10 @@ struct fetched_layer {
 	int fd;
 	uint64_t size;
 	const char *compression;
-	int refs;                       /* under f->lock */
-	int done;                       /* download finished (either way) */
-	int cached;                     /* still in f->live */
-	struct error err;               /* why the download failed */
+	int refs;         /* under f->lock */
+	int done;         /* download finished (either way) */
+	int cached;       /* still in f->live */
+	struct error err; /* why the download failed */
 	struct fetched_layer *next;
 };
 
@@ -35,7 +35,7 @@ struct fetcher {
 	pthread_cond_t done;
 	struct fetched_layer *live;
 	uint64_t downloads;
-	struct fetcher_options opts;    /* strings owned */
+	struct fetcher_options opts; /* strings owned */
 };
 
 static enum claro_status nomem(struct error *err)
@@ -252,8 +252,8 @@ struct http_transfer {
 	CURL *h;
 	struct spool *sp;
 	struct error *err;
-	long status;                    /* the final response's, once the body starts */
-	int failed;                     /* the spool refused bytes (err is set) */
+	long status; /* the final response's, once the body starts */
+	int failed;  /* the spool refused bytes (err is set) */
 };
 
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
@@ -310,14 +310,14 @@ static enum claro_status build_headers(const char *const *headers, struct curl_s
 	return CLARO_OK;
 }
 
-#define SET(opt, val)                                                                                      \
-	do {                                                                                               \
-		if (curl_easy_setopt(h, opt, val) != CURLE_OK)                                             \
-			return CLARO_ERR_INTERNAL;                                                         \
+#define SET(opt, val)                                          \
+	do {                                                   \
+		if (curl_easy_setopt(h, opt, val) != CURLE_OK) \
+			return CLARO_ERR_INTERNAL;             \
 	} while (0)
 
-static enum claro_status set_options(const struct fetcher *f, CURL *h, const char *uri, struct curl_slist *headers,
-				     struct http_transfer *t, char *errbuf)
+static enum claro_status set_options(const struct fetcher *f, CURL *h, const char *uri,
+				     struct curl_slist *headers, struct http_transfer *t, char *errbuf)
 {
 	SET(CURLOPT_URL, uri);
 	SET(CURLOPT_NOSIGNAL, 1L);
@@ -360,22 +360,18 @@ static enum claro_status transfer_error(CURLcode rc, const char *errbuf, const s
 	case CURLE_PARTIAL_FILE:
 		error_set(err, st, "could not fetch layer %s", digest);
 		error_detail(err, "The body from %s was truncated: %s.", shown_uri, why);
-		error_hint(err, "Try again; if it persists, the registry or a proxy is cutting the transfer short.");
+		error_hint(
+		    err, "Try again; if it persists, the registry or a proxy is cutting the transfer short.");
 		return st;
-	case CURLE_OPERATION_TIMEDOUT:
-		st = CLARO_ERR_TIMEOUT;
-		break;
+	case CURLE_OPERATION_TIMEDOUT: st = CLARO_ERR_TIMEOUT; break;
 	case CURLE_FILESIZE_EXCEEDED:
 		error_set(err, CLARO_ERR_TOO_LARGE, "could not fetch layer %s", digest);
 		error_detail(err, "The layer is larger than the limit of %llu bytes.",
 			     (unsigned long long)f->opts.max_compressed);
 		error_hint(err, "Raise the layer size limit if the layer is genuine.");
 		return CLARO_ERR_TOO_LARGE;
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		st = CLARO_ERR_UNSUPPORTED;
-		break;
-	default:
-		break;
+	case CURLE_UNSUPPORTED_PROTOCOL: st = CLARO_ERR_UNSUPPORTED; break;
+	default: break;
 	}
 	error_set(err, st, "could not fetch layer %s", digest);
 	error_detail(err, "Fetching %s failed: %s.", shown_uri, why);
@@ -417,10 +413,11 @@ static enum claro_status fetch_http(struct fetcher *f, struct spool *sp, const c
 	if (t.status != 200 && (rc == CURLE_OK || rc == CURLE_WRITE_ERROR)) {
 		st = error_set(err, t.status == 404 ? CLARO_ERR_NOT_FOUND : CLARO_ERR_NETWORK,
 			       "could not fetch layer %s", digest);
-		error_detail(err, "The server answered HTTP %ld for %s; only 200 is accepted.", t.status, shown);
+		error_detail(err, "The server answered HTTP %ld for %s; only 200 is accepted.", t.status,
+			     shown);
 		error_hint(err, t.status == 401 || t.status == 403
-					? "Check the credentials in the layer's headers."
-					: "Check that the layer URI is current; registry URLs often expire.");
+				    ? "Check the credentials in the layer's headers."
+				    : "Check that the layer URI is current; registry URLs often expire.");
 		goto out;
 	}
 	if (rc != CURLE_OK) {
@@ -458,7 +455,8 @@ static enum claro_status download(struct fetcher *f, struct fetched_layer *l, co
 		st = fetch_http(f, sp, l->digest, uri, headers, err);
 	} else {
 		st = error_set(err, CLARO_ERR_UNSUPPORTED, "could not fetch layer %s", l->digest);
-		error_detail(err, "Only http and https URIs are supported%s.", f->opts.allow_file ? " (and file)" : "");
+		error_detail(err, "Only http and https URIs are supported%s.",
+			     f->opts.allow_file ? " (and file)" : "");
 	}
 	if (st == CLARO_OK)
 		st = spool_finish(sp, err);
@@ -471,8 +469,8 @@ static enum claro_status download(struct fetcher *f, struct fetched_layer *l, co
 	return st;
 }
 
-enum claro_status fetcher_get(struct fetcher *f, const char *digest, const char *uri, const char *const *headers,
-			      struct fetched_layer **out, struct error *err)
+enum claro_status fetcher_get(struct fetcher *f, const char *digest, const char *uri,
+			      const char *const *headers, struct fetched_layer **out, struct error *err)
 {
 	struct fetched_layer *l;
 	enum claro_status st;
@@ -480,7 +478,8 @@ enum claro_status fetcher_get(struct fetcher *f, const char *digest, const char 
 	*out = NULL;
 	if (!fetch_digest_valid(digest)) {
 		error_set(err, CLARO_ERR_INVALID, "invalid layer digest \"%s\"", digest ? digest : "");
-		error_detail(err, "A digest is \"sha256:\" and 64 or \"sha512:\" and 128 lower-case hex digits.");
+		error_detail(err,
+			     "A digest is \"sha256:\" and 64 or \"sha512:\" and 128 lower-case hex digits.");
 		return CLARO_ERR_INVALID;
 	}
 	pthread_mutex_lock(&f->lock);

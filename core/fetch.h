@@ -30,23 +30,23 @@
 
 #include "error.h"
 
-#define FETCH_DEFAULT_MAX_COMPRESSED (8ull << 30)    /* bytes on the wire */
+#define FETCH_DEFAULT_MAX_COMPRESSED   (8ull << 30)  /* bytes on the wire */
 #define FETCH_DEFAULT_MAX_UNCOMPRESSED (32ull << 30) /* bytes spooled (decompression bombs) */
-#define FETCH_DEFAULT_CONNECT_TIMEOUT 10             /* seconds */
-#define FETCH_DEFAULT_STALL_TIMEOUT 60               /* seconds without a byte */
-#define FETCH_DEFAULT_MAX_REDIRECTS 10
+#define FETCH_DEFAULT_CONNECT_TIMEOUT  10            /* seconds */
+#define FETCH_DEFAULT_STALL_TIMEOUT    60            /* seconds without a byte */
+#define FETCH_DEFAULT_MAX_REDIRECTS    10
 
 struct fetcher_options {
-	const char *tmpdir;             /* NULL = $TMPDIR, else /var/tmp */
-	uint64_t max_compressed;        /* 0 = FETCH_DEFAULT_MAX_COMPRESSED */
-	uint64_t max_uncompressed;      /* 0 = FETCH_DEFAULT_MAX_UNCOMPRESSED */
-	long connect_timeout;           /* seconds; 0 = default */
-	long stall_timeout;             /* seconds below 1 byte/s before giving up; 0 = default */
-	long timeout;                   /* seconds for a whole download; 0 = none */
-	long max_redirects;             /* 0 = default; < 0 = do not follow */
-	const char *proxy;              /* NULL = libcurl's environment */
-	const char *ca_file;            /* NULL = the system's CA bundle */
-	int allow_file;                 /* accept file:// URIs (local mode only) */
+	const char *tmpdir;        /* NULL = $TMPDIR, else /var/tmp */
+	uint64_t max_compressed;   /* 0 = FETCH_DEFAULT_MAX_COMPRESSED */
+	uint64_t max_uncompressed; /* 0 = FETCH_DEFAULT_MAX_UNCOMPRESSED */
+	long connect_timeout;      /* seconds; 0 = default */
+	long stall_timeout;        /* seconds below 1 byte/s before giving up; 0 = default */
+	long timeout;              /* seconds for a whole download; 0 = none */
+	long max_redirects;        /* 0 = default; < 0 = do not follow */
+	const char *proxy;         /* NULL = libcurl's environment */
+	const char *ca_file;       /* NULL = the system's CA bundle */
+	int allow_file;            /* accept file:// URIs (local mode only) */
 };
 
 struct fetcher;
@@ -61,8 +61,8 @@ void fetcher_free(struct fetcher *f);
 /* The layer with this digest, downloading it from uri unless a live copy
  * exists or is being downloaded. headers: NULL-terminated "Name: value"
  * lines, or NULL. On success *out holds one reference. */
-enum claro_status fetcher_get(struct fetcher *f, const char *digest, const char *uri, const char *const *headers,
-			      struct fetched_layer **out, struct error *err);
+enum claro_status fetcher_get(struct fetcher *f, const char *digest, const char *uri,
+			      const char *const *headers, struct fetched_layer **out, struct error *err);
 /* n layers with at most max_parallel downloads at once (0 = number of CPUs).
  * headers may be NULL, as may any headers[i]. All or nothing: on failure no
  * out[i] is held and err is the first failing layer's error (in order). */

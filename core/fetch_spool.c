@@ -17,13 +17,13 @@
 #include "fetch_spool.h"
 #include "strutil.h"
 
-#define OUT_SIZE (128u * 1024u)
+#define OUT_SIZE  (128u * 1024u)
 #define SNIFF_LEN 4
 
 enum compression { COMP_UNKNOWN, COMP_NONE, COMP_GZIP, COMP_ZSTD };
 
 struct spool {
-	char *digest;                   /* expected */
+	char *digest; /* expected */
 	EVP_MD_CTX *md;
 	int fd;
 	uint64_t max_out;
@@ -32,11 +32,11 @@ struct spool {
 	unsigned char sniff[SNIFF_LEN];
 	size_t sniff_len;
 	z_stream z;
-	int z_init, z_ended;            /* ended: the last gzip member is complete */
+	int z_init, z_ended; /* ended: the last gzip member is complete */
 	ZSTD_DStream *zs;
-	size_t zs_last;                 /* last ZSTD_decompressStream result: 0 = frame complete */
+	size_t zs_last; /* last ZSTD_decompressStream result: 0 = frame complete */
 	char *ctype;
-	unsigned char *out;             /* OUT_SIZE */
+	unsigned char *out; /* OUT_SIZE */
 };
 
 static enum claro_status nomem(struct error *err)
@@ -97,7 +97,8 @@ enum claro_status spool_open(const struct spool_limits *lim, const char *digest,
 		spool_free(sp);
 		error_set(err, CLARO_ERR_IO, "could not create a temporary file for layer %s", digest);
 		error_detail(err, "In \"%s\": %s.", dir, strerror(e));
-		error_hint(err, "Set TMPDIR to a writable directory with room for the largest uncompressed layer.");
+		error_hint(
+		    err, "Set TMPDIR to a writable directory with room for the largest uncompressed layer.");
 		return CLARO_ERR_IO;
 	}
 	*out = sp;
@@ -108,7 +109,8 @@ static enum claro_status write_out(struct spool *sp, const unsigned char *data, 
 {
 	if (sp->max_out && n > sp->max_out - sp->out_bytes) {
 		error_set(err, CLARO_ERR_TOO_LARGE, "layer %s is too large uncompressed", sp->digest);
-		error_detail(err, "It decompresses to more than %llu bytes.", (unsigned long long)sp->max_out);
+		error_detail(err, "It decompresses to more than %llu bytes.",
+			     (unsigned long long)sp->max_out);
 		error_hint(err, "Raise the uncompressed layer size limit if the layer is genuine.");
 		return CLARO_ERR_TOO_LARGE;
 	}
@@ -215,12 +217,9 @@ static enum claro_status start(struct spool *sp, struct error *err)
 static enum claro_status feed(struct spool *sp, const unsigned char *data, size_t n, struct error *err)
 {
 	switch (sp->comp) {
-	case COMP_GZIP:
-		return feed_gzip(sp, data, n, err);
-	case COMP_ZSTD:
-		return feed_zstd(sp, data, n, err);
-	default:
-		return write_out(sp, data, n, err);
+	case COMP_GZIP: return feed_gzip(sp, data, n, err);
+	case COMP_ZSTD: return feed_zstd(sp, data, n, err);
+	default: return write_out(sp, data, n, err);
 	}
 }
 
@@ -287,7 +286,8 @@ int spool_content_type_agrees(const char *ctype, const char *comp)
 	if (strcmp(t, "application/x-gzip") == 0 || strcmp(t, "application/gzip") == 0 ||
 	    ends_with(t, len, "+gzip") || ends_with(t, len, ".tar.gzip") || ends_with(t, len, ".tar.gz"))
 		named = "gzip";
-	else if (strcmp(t, "application/zstd") == 0 || ends_with(t, len, "+zstd") || ends_with(t, len, ".tar.zstd"))
+	else if (strcmp(t, "application/zstd") == 0 || ends_with(t, len, "+zstd") ||
+		 ends_with(t, len, ".tar.zstd"))
 		named = "zstd";
 	else if (strcmp(t, "application/x-tar") == 0 || ends_with(t, len, ".tar"))
 		named = "none";
@@ -333,16 +333,19 @@ enum claro_status spool_finish(struct spool *sp, struct error *err)
 
 	if (sp->comp == COMP_UNKNOWN) {
 		/* Fewer bytes than a magic number: whatever it is, it is not compressed. */
-		if ((st = start(sp, err)) != CLARO_OK || (st = feed(sp, sp->sniff, sp->sniff_len, err)) != CLARO_OK)
+		if ((st = start(sp, err)) != CLARO_OK ||
+		    (st = feed(sp, sp->sniff, sp->sniff_len, err)) != CLARO_OK)
 			return st;
 	}
 	if ((st = check_digest(sp, err)) != CLARO_OK)
 		return st;
 	if (!spool_content_type_agrees(sp->ctype, comp_name(sp->comp))) {
 		error_set(err, CLARO_ERR_INVALID, "could not fetch layer %s", sp->digest);
-		error_detail(err, "The response's Content-Type \"%s\" disagrees with the content, which is %s.",
+		error_detail(err,
+			     "The response's Content-Type \"%s\" disagrees with the content, which is %s.",
 			     sp->ctype, sp->comp == COMP_NONE ? "an uncompressed tar" : comp_name(sp->comp));
-		error_hint(err, "The server mislabels the blob; fix its Content-Type or serve it as application/octet-stream.");
+		error_hint(err, "The server mislabels the blob; fix its Content-Type or serve it as "
+				"application/octet-stream.");
 		return CLARO_ERR_INVALID;
 	}
 	if ((sp->comp == COMP_GZIP && !sp->z_ended) || (sp->comp == COMP_ZSTD && sp->zs_last != 0))

@@ -18,8 +18,8 @@
 #include "error.h"
 
 struct spool_limits {
-	const char *dir;                /* NULL = $TMPDIR, else /var/tmp */
-	uint64_t max_uncompressed;      /* 0 = no limit */
+	const char *dir;           /* NULL = $TMPDIR, else /var/tmp */
+	uint64_t max_uncompressed; /* 0 = no limit */
 };
 
 struct spool;

@@ -127,8 +127,8 @@ static enum claro_status set_content_type(struct http_exchange *x, const char *c
 	return http_set_header(x, "Content-Type", content_type);
 }
 
-enum claro_status http_reply_bytes(struct http_exchange *x, int status, const char *content_type, const void *data,
-				   size_t len)
+enum claro_status http_reply_bytes(struct http_exchange *x, int status, const char *content_type,
+				   const void *data, size_t len)
 {
 	struct evbuffer *body = reset_body(x);
 
@@ -384,8 +384,8 @@ static enum claro_status copy_params(struct http_exchange *x, const struct route
 
 /* Everything the handler may look at, off the evhttp request. The body is
  * moved (evbuffer chains change owner), not copied. */
-enum claro_status exchange_copy_request(struct http_exchange *x, const struct route_match *m, const char *path,
-				       const char *query)
+enum claro_status exchange_copy_request(struct http_exchange *x, const struct route_match *m,
+					const char *path, const char *query)
 {
 	struct evbuffer *input = evhttp_request_get_input_buffer(x->req);
 
@@ -404,11 +404,10 @@ enum claro_status exchange_copy_request(struct http_exchange *x, const struct ro
 	return CLARO_OK;
 }
 
-
 /* ---- content negotiation ------------------------------------------------- */
 
 struct media_range {
-	const char *type;            /* points into the header */
+	const char *type; /* points into the header */
 	size_t len;
 	double q;
 };
@@ -446,7 +445,8 @@ static double range_q(const char *p, const char *end)
 		const char *param = skip_blanks(p, end);
 		const char *param_end = semi ? semi : end;
 
-		if ((size_t)(param_end - param) >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=')
+		if ((size_t)(param_end - param) >= 2 && (param[0] == 'q' || param[0] == 'Q') &&
+		    param[1] == '=')
 			return parse_qvalue(param + 2, param_end);
 		p = semi ? semi + 1 : end;
 	}

@@ -28,13 +28,13 @@
 #include "log.h"
 #include "strutil.h"
 
-#define HTTPD_IDLE_TIMEOUT 60            /* seconds a connection may sit idle or stall */
-#define HTTPD_MAX_HEADERS (64 * 1024)    /* request line + headers */
+#define HTTPD_IDLE_TIMEOUT 60          /* seconds a connection may sit idle or stall */
+#define HTTPD_MAX_HEADERS  (64 * 1024) /* request line + headers */
 
-#define FAMILY_REQUESTS "claro_http_requests_total"
-#define FAMILY_DURATION "claro_http_request_duration_seconds"
+#define FAMILY_REQUESTS  "claro_http_requests_total"
+#define FAMILY_DURATION  "claro_http_request_duration_seconds"
 #define FAMILY_IN_FLIGHT "claro_http_in_flight_requests"
-#define FAMILY_LIMITED "claro_http_concurrency_limited_total"
+#define FAMILY_LIMITED   "claro_http_concurrency_limited_total"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -73,23 +73,25 @@ static const char *cmd_name(enum evhttp_cmd_type cmd)
 
 static enum claro_status register_families(struct metrics *m)
 {
-	static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
+	static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+					 1,     2.5,  5,     10,   30,  60,   300};
 	enum claro_status st;
 
 	st = metrics_register(m, FAMILY_REQUESTS, METRIC_COUNTER,
 			      "HTTP requests answered, by listener, route, method and status code.", NULL, 0);
 	if (st == CLARO_OK)
 		st = metrics_register(m, FAMILY_DURATION, METRIC_HISTOGRAM,
-				      "Time from receiving a request to handing over its reply, in seconds.", buckets,
-				      sizeof(buckets) / sizeof(buckets[0]));
+				      "Time from receiving a request to handing over its reply, in seconds.",
+				      buckets, sizeof(buckets) / sizeof(buckets[0]));
 	if (st == CLARO_OK)
 		st = metrics_register(m, FAMILY_IN_FLIGHT, METRIC_GAUGE,
 				      "HTTP requests received and not yet answered, by listener.", NULL, 0);
 	if (st == CLARO_OK)
-		st = metrics_register(m, FAMILY_LIMITED, METRIC_COUNTER,
-				      "Requests refused with 429 because the concurrency limit or the worker queue "
-				      "was full.",
-				      NULL, 0);
+		st = metrics_register(
+		    m, FAMILY_LIMITED, METRIC_COUNTER,
+		    "Requests refused with 429 because the concurrency limit or the worker queue "
+		    "was full.",
+		    NULL, 0);
 	return st;
 }
 
@@ -102,8 +104,9 @@ static void record_request(struct http_exchange *x, int status, double seconds)
 	if (!m)
 		return;
 	snprintf(code, sizeof(code), "%d", status);
-	labels = metrics_labels("listener", x->listener->name, "route", x->route ? x->route->pattern : "unmatched",
-				"method", x->method_name, "code", code, NULL);
+	labels =
+	    metrics_labels("listener", x->listener->name, "route", x->route ? x->route->pattern : "unmatched",
+			   "method", x->method_name, "code", code, NULL);
 	if (!labels)
 		return; /* metrics are best effort; the reply matters more */
 	metrics_counter_add(m, FAMILY_REQUESTS, labels, 1);
@@ -118,8 +121,8 @@ static void record_limited(struct http_exchange *x)
 
 	if (!m)
 		return;
-	labels = metrics_labels("listener", x->listener->name, "route", x->route ? x->route->pattern : "unmatched",
-				NULL);
+	labels = metrics_labels("listener", x->listener->name, "route",
+				x->route ? x->route->pattern : "unmatched", NULL);
 	if (labels)
 		metrics_counter_add(m, FAMILY_LIMITED, labels, 1);
 	free(labels);
@@ -165,7 +168,8 @@ static void on_reply_written(struct evhttp_request *req, void *arg)
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 
 	if (evcon)
-		evhttp_connection_set_closecb(evcon, NULL, NULL); /* a kept-alive connection outlives this reply */
+		evhttp_connection_set_closecb(evcon, NULL,
+					      NULL); /* a kept-alive connection outlives this reply */
 	tracker_release(arg);
 }
 
@@ -233,7 +237,8 @@ static void run_handler(struct http_exchange *x, void *thread_data)
 /* Worker thread: run, then hand the reply back to the loop thread. */
 static void work_run(struct work_item *item, void *thread_data)
 {
-	struct http_exchange *x = (struct http_exchange *)((char *)item - offsetof(struct http_exchange, work));
+	struct http_exchange *x =
+	    (struct http_exchange *)((char *)item - offsetof(struct http_exchange, work));
 	struct httpd *h = x->listener->httpd;
 
 	run_handler(x, thread_data);
@@ -424,9 +429,9 @@ static void configure_evhttp(struct httpd_listener *l)
 	evhttp_set_gencb(l->http, on_request, l);
 	/* Every method reaches the router, which answers 405 in Clair's format
 	 * (evhttp would send its own 501 page for the ones it was not told of). */
-	evhttp_set_allowed_methods(l->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
-						    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
-						    EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	evhttp_set_allowed_methods(l->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+						EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
+						EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
 	evhttp_set_default_content_type(l->http, NULL);
 	evhttp_set_max_headers_size(l->http, HTTPD_MAX_HEADERS);
 	if (l->max_body && l->max_body < (uint64_t)INT64_MAX - HTTPD_BODY_SLACK)
@@ -453,8 +458,10 @@ static enum claro_status bind_listener(struct httpd_listener *l, const char *add
 	if (st == CLARO_ERR_NOMEM)
 		return error_set(err, st, "out of memory");
 	if (st != CLARO_OK) {
-		error_set(err, CLARO_ERR_CONFIG, "invalid listen address \"%s\" for the %s listener", addr, l->name);
-		error_detail(err, "An address is host:port, [IPv6]:port or :port, with a port from 0 to 65535.");
+		error_set(err, CLARO_ERR_CONFIG, "invalid listen address \"%s\" for the %s listener", addr,
+			  l->name);
+		error_detail(err,
+			     "An address is host:port, [IPv6]:port or :port, with a port from 0 to 65535.");
 		error_hint(err, "Use for example 127.0.0.1:6060, or port 0 for any free port.");
 		return CLARO_ERR_CONFIG;
 	}
@@ -465,19 +472,22 @@ static enum claro_status bind_listener(struct httpd_listener *l, const char *add
 		int e = EVUTIL_SOCKET_ERROR();
 
 		error_set(err, CLARO_ERR_IO, "could not listen on %s for the %s listener", addr, l->name);
-		error_detail(err, "%s.", e ? evutil_socket_error_to_string(e) : "The address could not be resolved");
-		error_hint(err, "Choose a free port and an address of this machine, or stop the process using it.");
+		error_detail(err, "%s.",
+			     e ? evutil_socket_error_to_string(e) : "The address could not be resolved");
+		error_hint(
+		    err, "Choose a free port and an address of this machine, or stop the process using it.");
 		free(host);
 		return CLARO_ERR_IO;
 	}
 	free(host);
 	if (learn_bound_address(l) != CLARO_OK)
-		return error_set(err, CLARO_ERR_IO, "could not read the address bound for the %s listener", l->name);
+		return error_set(err, CLARO_ERR_IO, "could not read the address bound for the %s listener",
+				 l->name);
 	return CLARO_OK;
 }
 
-enum claro_status httpd_listen(struct httpd *h, const struct httpd_listener_params *p, struct httpd_listener **out,
-			       struct error *err)
+enum claro_status httpd_listen(struct httpd *h, const struct httpd_listener_params *p,
+			       struct httpd_listener **out, struct error *err)
 {
 	struct httpd_listener *l = calloc(1, sizeof(*l));
 	enum claro_status st;
@@ -505,7 +515,8 @@ enum claro_status httpd_listen(struct httpd *h, const struct httpd_listener_para
 		return st;
 	}
 	if (h->metrics)
-		metrics_gauge_add(h->metrics, FAMILY_IN_FLIGHT, l->labels, 0); /* the series exists from the start */
+		metrics_gauge_add(h->metrics, FAMILY_IN_FLIGHT, l->labels,
+				  0); /* the series exists from the start */
 	l->next = h->listeners;
 	h->listeners = l;
 	log_info("listening on %s (%s)", l->url, l->name);
@@ -603,8 +614,8 @@ void httpd_shutdown(struct httpd *h, int64_t timeout_seconds)
 		event_base_loopexit(h->base, NULL);
 		return;
 	}
-	log_info("waiting for %zu request%s in flight (at most %lld s)", h->in_flight, h->in_flight == 1 ? "" : "s",
-		 (long long)timeout_seconds);
+	log_info("waiting for %zu request%s in flight (at most %lld s)", h->in_flight,
+		 h->in_flight == 1 ? "" : "s", (long long)timeout_seconds);
 	h->drain_timer = evtimer_new(h->base, on_drain_timeout, h);
 	tv.tv_sec = timeout_seconds > 0 ? (time_t)timeout_seconds : 0;
 	tv.tv_usec = 0;
@@ -642,4 +653,3 @@ void httpd_free(struct httpd *h)
 	pthread_mutex_destroy(&h->done_lock);
 	free(h);
 }
-

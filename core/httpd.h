@@ -53,20 +53,20 @@ struct httpd;
 struct httpd_listener;
 
 struct httpd_listener_params {
-	const char *name;           /* "api", "introspection": logs and the metrics label */
-	const char *addr;           /* "host:port", "[v6]:port" or ":port" (all interfaces); port 0 = any */
+	const char *name;            /* "api", "introspection": logs and the metrics label */
+	const char *addr;            /* "host:port", "[v6]:port" or ":port" (all interfaces); port 0 = any */
 	const struct router *router; /* borrowed; must outlive the server */
-	struct workers *workers;    /* borrowed; runs the routes not flagged ROUTE_INLINE */
-	uint64_t max_body;          /* 0 = no limit */
-	int max_concurrent;         /* < 0 = no limit */
+	struct workers *workers;     /* borrowed; runs the routes not flagged ROUTE_INLINE */
+	uint64_t max_body;           /* 0 = no limit */
+	int max_concurrent;          /* < 0 = no limit */
 };
 
 /* Enables libevent's pthreads locking (process-wide) and creates the loop.
  * metrics may be NULL; otherwise the http families are registered in it. */
 enum claro_status httpd_new(struct httpd **out, struct metrics *metrics, struct error *err);
 /* Bind and listen. The listener belongs to h. */
-enum claro_status httpd_listen(struct httpd *h, const struct httpd_listener_params *p, struct httpd_listener **out,
-			       struct error *err);
+enum claro_status httpd_listen(struct httpd *h, const struct httpd_listener_params *p,
+			       struct httpd_listener **out, struct error *err);
 /* The port actually bound (useful with port 0) and its "http://host:port". */
 int httpd_listener_port(const struct httpd_listener *l);
 const char *httpd_listener_url(const struct httpd_listener *l);
@@ -92,8 +92,8 @@ void httpd_free(struct httpd *h);
 struct http_exchange;
 
 const char *http_method_name(const struct http_exchange *x);
-unsigned http_method(const struct http_exchange *x);        /* ROUTE_GET, ... */
-const char *http_path(const struct http_exchange *x);       /* as sent, percent-encoded */
+unsigned http_method(const struct http_exchange *x);  /* ROUTE_GET, ... */
+const char *http_path(const struct http_exchange *x); /* as sent, percent-encoded */
 /* The value of a "{name}" path segment, percent-decoded; NULL if none. */
 const char *http_param(const struct http_exchange *x, const char *name);
 /* A request header (case-insensitive name; the first if repeated), or NULL. */
@@ -119,8 +119,8 @@ enum claro_status http_add_header(struct http_exchange *x, const char *name, con
 
 /* Reply. Each replaces any reply set before (headers set stay). */
 /* Copies data. */
-enum claro_status http_reply_bytes(struct http_exchange *x, int status, const char *content_type, const void *data,
-				   size_t len);
+enum claro_status http_reply_bytes(struct http_exchange *x, int status, const char *content_type,
+				   const void *data, size_t len);
 /* Does not copy: data must stay valid until the reply is sent (static or
  * process-lifetime data). */
 enum claro_status http_reply_static(struct http_exchange *x, int status, const char *content_type,

@@ -25,7 +25,7 @@ struct httpd_listener {
 	struct httpd_listener *next;
 	char *name;
 	char *url;
-	char *labels;                /* listener="<name>" */
+	char *labels; /* listener="<name>" */
 	struct evhttp *http;
 	struct evhttp_bound_socket *bound;
 	int port;
@@ -33,22 +33,22 @@ struct httpd_listener {
 	struct workers *workers;
 	uint64_t max_body;
 	int max_concurrent;
-	int limited_in_flight;       /* loop thread only */
+	int limited_in_flight; /* loop thread only */
 };
 
 struct httpd {
 	struct event_base *base;
-	struct event *done_ev;       /* activated by workers: replies are waiting */
+	struct event *done_ev; /* activated by workers: replies are waiting */
 	struct event *drain_timer;
 	pthread_mutex_t done_lock;
 	struct http_exchange *done_head, *done_tail;
 	struct httpd_listener *listeners;
 	struct metrics *metrics;
-	size_t in_flight;            /* loop thread only: received, reply not yet handed over */
-	size_t writing;              /* loop thread only: replies handed over, not yet written */
+	size_t in_flight; /* loop thread only: received, reply not yet handed over */
+	size_t writing;   /* loop thread only: replies handed over, not yet written */
 	int draining;
 	int timed_out;
-	atomic_int shutting_down;    /* read by handlers on workers */
+	atomic_int shutting_down; /* read by handlers on workers */
 };
 
 struct reply_header {
@@ -59,7 +59,7 @@ struct reply_header {
 struct http_exchange {
 	struct work_item work;
 	struct httpd_listener *listener;
-	struct evhttp_request *req;  /* loop thread only */
+	struct evhttp_request *req; /* loop thread only */
 	const struct route *route;
 	unsigned method;
 	const char *method_name;
@@ -71,8 +71,8 @@ struct http_exchange {
 	char *path;
 	char *query;
 	struct evkeyvalq query_kv;
-	int query_state;             /* 0 unparsed, 1 parsed, -1 malformed */
-	char **headers;              /* name, value, name, value ... in one block */
+	int query_state; /* 0 unparsed, 1 parsed, -1 malformed */
+	char **headers;  /* name, value, name, value ... in one block */
 	size_t n_headers;
 	char *param_names[ROUTER_MAX_PARAMS];
 	char *param_values[ROUTER_MAX_PARAMS];
@@ -81,7 +81,7 @@ struct http_exchange {
 	void *thread_data;
 
 	/* the reply */
-	int status;                  /* 0 = none yet */
+	int status; /* 0 = none yet */
 	struct evbuffer *reply_body;
 	struct reply_header *reply_headers;
 	size_t n_reply_headers;
@@ -94,8 +94,8 @@ struct http_exchange {
 void exchange_free(struct http_exchange *x);
 /* Copy what a handler may read off x->req: path, query, headers, decoded
  * captures; the body is moved. Loop thread. CLARO_ERR_NOMEM. */
-enum claro_status exchange_copy_request(struct http_exchange *x, const struct route_match *m, const char *path,
-				       const char *query);
+enum claro_status exchange_copy_request(struct http_exchange *x, const struct route_match *m,
+					const char *path, const char *query);
 /* Clair's error body with message as is (NULL: code only). */
 void exchange_reply_error(struct http_exchange *x, int status, const char *message);
 

@@ -152,7 +152,8 @@ static enum claro_status read_small_file(const char *path, const char *what, str
 
 static json_t *clair_layer(const char *hash, const char *uri, const char *media_type)
 {
-	return json_pack("{s:s, s:s, s:{}, s:s}", "hash", hash, "uri", uri, "headers", "media_type", media_type);
+	return json_pack("{s:s, s:s, s:{}, s:s}", "hash", hash, "uri", uri, "headers", "media_type",
+			 media_type);
 }
 
 /* ---- oci:DIR[:TAG|@DIGEST] -------------------------------------------------- */
@@ -162,7 +163,8 @@ struct layout {
 };
 
 /* Read the blob named by digest and check that it is what it says. */
-static enum claro_status layout_blob(const struct layout *lay, const char *digest, json_t **doc, struct error *err)
+static enum claro_status layout_blob(const struct layout *lay, const char *digest, json_t **doc,
+				     struct error *err)
 {
 	char *path = str_printf("%s/blobs/sha256/%s", lay->dir, digest + 7), *actual = NULL;
 	struct buf b = BUF_INIT(OCI_MAX_DOCUMENT);
@@ -188,8 +190,8 @@ static enum claro_status layout_blob(const struct layout *lay, const char *diges
 	return st;
 }
 
-static enum claro_status layout_layers(const struct layout *lay, json_t *manifest, const char *digest, json_t **out,
-				       struct error *err)
+static enum claro_status layout_layers(const struct layout *lay, json_t *manifest, const char *digest,
+				       json_t **out, struct error *err)
 {
 	json_t *layers, *desc, *list = json_array();
 	size_t i;
@@ -209,9 +211,11 @@ static enum claro_status layout_layers(const struct layout *lay, json_t *manifes
 		if (!uri) {
 			st = nomem(err);
 		} else if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			st = error_set(err, CLARO_ERR_NOT_FOUND, "layer %s is missing from the OCI layout", hash);
+			st = error_set(err, CLARO_ERR_NOT_FOUND, "layer %s is missing from the OCI layout",
+				       hash);
 			error_detail(err, "%s does not exist or is not a file.", path);
-			error_hint(err, "Copy the image into the layout again (skopeo copy ... oci:DIR:TAG).");
+			error_hint(err,
+				   "Copy the image into the layout again (skopeo copy ... oci:DIR:TAG).");
 		} else if (json_array_append_new(list, clair_layer(hash, uri, mt ? mt : OCI_MT_LAYER)) != 0) {
 			st = nomem(err);
 		}
@@ -283,14 +287,15 @@ static enum claro_status layout_resolve(const struct layout *lay, const char *ta
 	struct buf b = BUF_INIT(OCI_MAX_DOCUMENT);
 	json_t *index = NULL, *desc = NULL;
 	const char *media_type;
-	enum claro_status st = index_path ? read_small_file(index_path, "the OCI layout's index.json", &b, err)
-					  : nomem(err);
+	enum claro_status st =
+	    index_path ? read_small_file(index_path, "the OCI layout's index.json", &b, err) : nomem(err);
 
 	if (st == CLARO_OK && !(index = json_loadb(b.data ? b.data : "", b.len, 0, NULL)))
 		st = oci_doc_invalid(err, "OCI layout", "index.json is not JSON.");
 	if (st == CLARO_OK)
 		st = layout_select(index, tag, digest, plat, &desc, err);
-	if (st == CLARO_OK && !(next = str_dup(desc ? json_string_value(json_object_get(desc, "digest")) : digest)))
+	if (st == CLARO_OK &&
+	    !(next = str_dup(desc ? json_string_value(json_object_get(desc, "digest")) : digest)))
 		st = desc ? oci_doc_invalid(err, "OCI layout", "An index entry has no digest.") : nomem(err);
 	media_type = desc ? json_string_value(json_object_get(desc, "mediaType")) : NULL;
 	for (int depth = 0; st == CLARO_OK; depth++) {
@@ -323,8 +328,9 @@ static enum claro_status layout_resolve(const struct layout *lay, const char *ta
 				st = nomem(err);
 			break;
 		default:
-			st = oci_doc_invalid(err, "OCI layout", "A blob named by the index is neither an image "
-								"manifest nor an index.");
+			st = oci_doc_invalid(err, "OCI layout",
+					     "A blob named by the index is neither an image "
+					     "manifest nor an index.");
 		}
 		json_decref(doc);
 	}
@@ -368,7 +374,8 @@ static enum claro_status resolve_oci(const char *rest, const struct image_option
 	if (!lay.dir || !is_dir(lay.dir)) {
 		st = error_set(err, CLARO_ERR_NOT_FOUND, "OCI layout \"%s\" not found", dir);
 		error_detail(err, "%s is not a directory.", dir);
-		error_hint(err, "Write oci:DIR, oci:DIR:TAG or oci:DIR@sha256:DIGEST with DIR an OCI image layout.");
+		error_hint(
+		    err, "Write oci:DIR, oci:DIR:TAG or oci:DIR@sha256:DIGEST with DIR an OCI image layout.");
 	} else if ((st = oci_platform_parse(opts->platform, &plat, err)) == CLARO_OK) {
 		st = layout_resolve(&lay, tag, digest, &plat, out, err);
 		oci_platform_free(&plat);
@@ -383,9 +390,9 @@ static enum claro_status resolve_oci(const char *rest, const struct image_option
 /* ---- docker-archive:PATH[:@N|:REPO:TAG] ------------------------------------- */
 
 struct member {
-	char *name;     /* normalised: no "./" */
-	char *link;     /* normalised target of a symlink or hard link, or NULL */
-	char *data;     /* content of a small member, or NULL */
+	char *name; /* normalised: no "./" */
+	char *link; /* normalised target of a symlink or hard link, or NULL */
+	char *data; /* content of a small member, or NULL */
 	size_t len;
 	int regular;
 };
@@ -464,8 +471,11 @@ static struct member *scan_resolve(struct archive_scan *s, const char *name)
 static enum claro_status archive_error(struct archive *a, const char *path, struct error *err)
 {
 	error_set(err, CLARO_ERR_INVALID, "could not read docker archive \"%s\"", path);
-	error_detail(err, "%s.", archive_error_string(a) ? archive_error_string(a) : "The archive is damaged");
-	error_hint(err, "Check that the file is complete `docker save` or `skopeo copy ... docker-archive:` output.");
+	error_detail(err, "%s.",
+		     archive_error_string(a) ? archive_error_string(a) : "The archive is damaged");
+	error_hint(
+	    err,
+	    "Check that the file is complete `docker save` or `skopeo copy ... docker-archive:` output.");
 	return CLARO_ERR_INVALID;
 }
 
@@ -523,9 +533,10 @@ static enum claro_status scan_add(struct archive_scan *s, struct archive *a, str
 	if (hard) {
 		m->link = normalise(hard);
 	} else if (sym) {
-		char *joined = strrchr(m->name, '/') ? str_printf("%.*s/%s", (int)(strrchr(m->name, '/') - m->name),
-								   m->name, sym)
-						      : str_dup(sym);
+		char *joined =
+		    strrchr(m->name, '/')
+			? str_printf("%.*s/%s", (int)(strrchr(m->name, '/') - m->name), m->name, sym)
+			: str_dup(sym);
 		m->link = joined && *sym != '/' ? normalise(joined) : NULL;
 		free(joined);
 	}
@@ -587,10 +598,12 @@ static enum claro_status archive_pick(json_t *entries, const char *sel, const ch
 		error_set(err, CLARO_ERR_INVALID, "docker archive \"%s\" holds %zu images", path,
 			  json_array_size(entries));
 		error_detail(err, "claroctl indexes one image at a time.");
-		error_hint(err, "Pick one: docker-archive:PATH:@N (N from 0) or docker-archive:PATH:REPO:TAG.");
+		error_hint(err,
+			   "Pick one: docker-archive:PATH:@N (N from 0) or docker-archive:PATH:REPO:TAG.");
 		return CLARO_ERR_INVALID;
 	}
-	if (sel[0] == '@' && parse_int64(sel + 1, &n) == CLARO_OK && n >= 0 && (size_t)n < json_array_size(entries)) {
+	if (sel[0] == '@' && parse_int64(sel + 1, &n) == CLARO_OK && n >= 0 &&
+	    (size_t)n < json_array_size(entries)) {
 		*entry = json_array_get(entries, (size_t)n);
 		return CLARO_OK;
 	}
@@ -606,9 +619,11 @@ static enum claro_status archive_pick(json_t *entries, const char *sel, const ch
 		}
 	}
 	error_set(err, CLARO_ERR_NOT_FOUND, "no image \"%s\" in docker archive \"%s\"", sel, path);
-	error_detail(err, "The archive holds %zu images and none has that tag or index.", json_array_size(entries));
-	error_hint(err, "docker-archive:PATH:@N picks the Nth image (from 0); tar xOf PATH manifest.json lists "
-			"the tags.");
+	error_detail(err, "The archive holds %zu images and none has that tag or index.",
+		     json_array_size(entries));
+	error_hint(err,
+		   "docker-archive:PATH:@N picks the Nth image (from 0); tar xOf PATH manifest.json lists "
+		   "the tags.");
 	return CLARO_ERR_NOT_FOUND;
 }
 
@@ -672,7 +687,8 @@ static enum claro_status extract_one(struct archive *a, struct extracted *x, str
 	}
 	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
 		if (head_len < sizeof(head)) {
-			size_t take = (size_t)n < sizeof(head) - head_len ? (size_t)n : sizeof(head) - head_len;
+			size_t take =
+			    (size_t)n < sizeof(head) - head_len ? (size_t)n : sizeof(head) - head_len;
 			memcpy(head + head_len, chunk, take);
 			head_len += take;
 		}
@@ -726,7 +742,8 @@ static enum claro_status archive_extract(const char *path, struct extracted *xs,
 		/* a layer listed twice: the bytes were read once */
 		for (size_t i = 0; name && i < n; i++)
 			for (size_t j = 0; j < i; j++)
-				if (!xs[i].digest && xs[j].digest && strcmp(xs[i].member, xs[j].member) == 0) {
+				if (!xs[i].digest && xs[j].digest &&
+				    strcmp(xs[i].member, xs[j].member) == 0) {
 					xs[i].digest = str_dup(xs[j].digest);
 					xs[i].media_type = xs[j].media_type;
 					free(xs[i].path);
@@ -740,8 +757,8 @@ static enum claro_status archive_extract(const char *path, struct extracted *xs,
 	return st;
 }
 
-static enum claro_status archive_build(const char *path, struct archive_scan *s, json_t *entry, const char *tmpdir,
-				       json_t **out, struct error *err)
+static enum claro_status archive_build(const char *path, struct archive_scan *s, json_t *entry,
+				       const char *tmpdir, json_t **out, struct error *err)
 {
 	json_t *layer_names = json_object_get(entry, "Layers"), *list = NULL;
 	const char *config_name = json_string_value(json_object_get(entry, "Config"));
@@ -752,9 +769,11 @@ static enum claro_status archive_build(const char *path, struct archive_scan *s,
 	enum claro_status st = CLARO_OK;
 
 	if (!json_is_array(layer_names) || n == 0 || !config || !config->data)
-		return oci_doc_invalid(err, "docker archive",
-				       "manifest.json names no layers, or a config file the archive does not hold.");
-	if (!(xs = calloc(n, sizeof(*xs))) || !(config_digest = oci_sha256_digest(config->data, config->len))) {
+		return oci_doc_invalid(
+		    err, "docker archive",
+		    "manifest.json names no layers, or a config file the archive does not hold.");
+	if (!(xs = calloc(n, sizeof(*xs))) ||
+	    !(config_digest = oci_sha256_digest(config->data, config->len))) {
 		st = nomem(err);
 		goto out;
 	}
@@ -763,7 +782,8 @@ static enum claro_status archive_build(const char *path, struct archive_scan *s,
 		struct member *m = name ? scan_resolve(s, name) : NULL;
 
 		if (!m) {
-			st = error_set(err, CLARO_ERR_INVALID, "layer %s is missing from docker archive \"%s\"",
+			st = error_set(err, CLARO_ERR_INVALID,
+				       "layer %s is missing from docker archive \"%s\"",
 				       name ? name : "(not a string)", path);
 			error_detail(err, "manifest.json lists a layer file the archive does not hold.");
 			error_hint(err, "Save the image again; the archive is incomplete.");
@@ -781,13 +801,15 @@ static enum claro_status archive_build(const char *path, struct archive_scan *s,
 		char *uri;
 
 		if (!xs[i].digest) {
-			st = error_set(err, CLARO_ERR_INVALID, "could not find layer %s in docker archive", xs[i].member);
+			st = error_set(err, CLARO_ERR_INVALID, "could not find layer %s in docker archive",
+				       xs[i].member);
 			error_detail(err, "The second pass over %s did not meet the member.", path);
 			error_hint(err, "Check that the file does not change while claroctl reads it.");
 			break;
 		}
 		/* Docker 25 names blobs by digest: hold it to that. */
-		if (str_has_prefix(xs[i].member, "blobs/sha256/") && strcmp(xs[i].member + 13, xs[i].digest + 7) != 0) {
+		if (str_has_prefix(xs[i].member, "blobs/sha256/") &&
+		    strcmp(xs[i].member + 13, xs[i].digest + 7) != 0) {
 			st = oci_doc_invalid(err, "docker archive", "A layer blob does not match its name.");
 			error_detail(err, "%s has sha256 %s.", xs[i].member, xs[i].digest);
 			break;
@@ -848,8 +870,10 @@ static enum claro_status resolve_archive(const char *rest, struct image *img, js
 	mf = scan_find(&s, "manifest.json");
 	if (!mf || !mf->data) {
 		st = oci_doc_invalid(err, "docker archive", "The archive has no manifest.json.");
-		error_detail(err, "%s has no manifest.json: it is no `docker save` output, or one from a Docker "
-				  "older than 1.10.", path);
+		error_detail(err,
+			     "%s has no manifest.json: it is no `docker save` output, or one from a Docker "
+			     "older than 1.10.",
+			     path);
 		goto out;
 	}
 	entries = json_loadb(mf->data, mf->len, 0, NULL);
@@ -878,7 +902,12 @@ static int by_name(const FTSENT **a, const FTSENT **b)
 
 static char type_char(mode_t m)
 {
-	return S_ISDIR(m) ? 'd' : S_ISREG(m) ? 'f' : S_ISLNK(m) ? 'l' : S_ISCHR(m) ? 'c' : S_ISBLK(m) ? 'b' : 'o';
+	return S_ISDIR(m)   ? 'd'
+	       : S_ISREG(m) ? 'f'
+	       : S_ISLNK(m) ? 'l'
+	       : S_ISCHR(m) ? 'c'
+	       : S_ISBLK(m) ? 'b'
+			    : 'o';
 }
 
 /* sha256 over the path and a sorted listing of the tree (see image.h). */
@@ -907,15 +936,17 @@ static enum claro_status dir_digest(const char *root, char **out, struct error *
 		if (e->fts_info == FTS_ERR || e->fts_info == FTS_DNR || e->fts_info == FTS_NS) {
 			st = error_set(err, CLARO_ERR_IO, "could not read directory tree \"%s\"", root);
 			error_detail(err, "%s: %s.", e->fts_path, strerror(e->fts_errno));
-			error_hint(err, "Check the permissions of the tree (run as a user who can read it all).");
+			error_hint(err,
+				   "Check the permissions of the tree (run as a user who can read it all).");
 			break;
 		}
 		if (e->fts_info == FTS_SL || e->fts_info == FTS_SLNONE)
 			tn = readlink(e->fts_accpath, target, sizeof(target) - 1);
 		target[tn > 0 ? tn : 0] = '\0';
-		line = str_printf("%s\t%c\t%o\t%lld\t%lld\t%s\n", e->fts_path + root_len,
-				  type_char(e->fts_statp->st_mode), (unsigned)(e->fts_statp->st_mode & 07777),
-				  (long long)e->fts_statp->st_size, (long long)e->fts_statp->st_mtime, target);
+		line =
+		    str_printf("%s\t%c\t%o\t%lld\t%lld\t%s\n", e->fts_path + root_len,
+			       type_char(e->fts_statp->st_mode), (unsigned)(e->fts_statp->st_mode & 07777),
+			       (long long)e->fts_statp->st_size, (long long)e->fts_statp->st_mtime, target);
 		if (!line) {
 			st = nomem(err);
 			break;
@@ -940,7 +971,8 @@ static enum claro_status resolve_dir(const char *rest, json_t **out, struct erro
 
 	if (!root || !is_dir(root)) {
 		error_set(err, CLARO_ERR_NOT_FOUND, "directory \"%s\" not found", rest);
-		error_detail(err, "dir: takes an unpacked root file system, and %s is not a directory.", rest);
+		error_detail(err, "dir: takes an unpacked root file system, and %s is not a directory.",
+			     rest);
 		error_hint(err, "Give dir:PATH with PATH a directory (e.g. an unpacked image's rootfs).");
 		free(root);
 		return CLARO_ERR_NOT_FOUND;
@@ -965,8 +997,8 @@ out:
 
 /* ---- dispatch --------------------------------------------------------------- */
 
-static enum claro_status resolve_registry(const char *ref_string, const struct image_options *opts, json_t **out,
-					  struct error *err)
+static enum claro_status resolve_registry(const char *ref_string, const struct image_options *opts,
+					  json_t **out, struct error *err)
 {
 	struct oci_ref ref;
 	struct oci_client_options co = {opts->platform, opts->username, opts->password, opts->insecure};

@@ -36,8 +36,8 @@ struct layer_fetch {
 
 /* One (layer, scanner) pair to scan. */
 struct scan_job {
-	size_t layer;    /* index into the run's distinct layers */
-	size_t scanner;  /* index into the run's scanners */
+	size_t layer;   /* index into the run's distinct layers */
+	size_t scanner; /* index into the run's scanners */
 	struct claro_scan_result *result;
 	enum claro_status status;
 	struct error err;
@@ -53,13 +53,13 @@ struct run {
 	size_t n_scanners;
 	const struct manifest_layer **layers; /* distinct layers, first occurrence order */
 	size_t n_layers;
-	struct claro_layer **open;            /* per distinct layer, NULL when not needed */
-	void **handles;                       /* the layer source's handle per open layer */
-	struct layer_fetch *fetches;          /* per distinct layer to open */
+	struct claro_layer **open;   /* per distinct layer, NULL when not needed */
+	void **handles;              /* the layer source's handle per open layer */
+	struct layer_fetch *fetches; /* per distinct layer to open */
 	size_t n_fetches;
 	struct scan_job *jobs;
 	size_t n_jobs;
-	atomic_size_t next;                   /* the next item of a parallel() run */
+	atomic_size_t next; /* the next item of a parallel() run */
 	/* whiteouts: per manifest layer position, the whiteout paths it holds */
 	struct store_strings *whiteouts;
 	/* manifest_index rows collected while merging */
@@ -106,14 +106,16 @@ static const char *file_uri_path(const char *uri)
 	return *uri == '/' ? uri : NULL;
 }
 
-static enum claro_status open_local(const struct manifest_layer *l, struct claro_layer **out, struct error *err)
+static enum claro_status open_local(const struct manifest_layer *l, struct claro_layer **out,
+				    struct error *err)
 {
 	const char *path = file_uri_path(l->uri);
 
 	if (!path) {
 		error_set(err, CLARO_ERR_INVALID, "could not open layer %s", l->hash);
-		error_detail(err, "A layer of media type %s needs a file: URI with an absolute path; it has \"%s\".",
-			     MANIFEST_MEDIA_FILESYSTEM, l->uri);
+		error_detail(
+		    err, "A layer of media type %s needs a file: URI with an absolute path; it has \"%s\".",
+		    MANIFEST_MEDIA_FILESYSTEM, l->uri);
 		error_hint(err, "Use a URI such as file:///path/to/rootfs.");
 		return CLARO_ERR_INVALID;
 	}
@@ -127,7 +129,8 @@ static enum claro_status open_layer(const struct indexer *ix, const struct manif
 		if (ix->opt.allow_local_layers)
 			return open_local(l, out, err);
 		error_set(err, CLARO_ERR_DENIED, "could not open layer %s", l->hash);
-		error_detail(err, "Layers of media type %s (local directories) are only indexed in local mode.",
+		error_detail(err,
+			     "Layers of media type %s (local directories) are only indexed in local mode.",
 			     MANIFEST_MEDIA_FILESYSTEM);
 		error_hint(err, "Give the layer's blob URI, or index the directory with claroctl --local.");
 		return CLARO_ERR_DENIED;
@@ -135,7 +138,8 @@ static enum claro_status open_layer(const struct indexer *ix, const struct manif
 	if (!ix->remote.open) {
 		error_set(err, CLARO_ERR_UNSUPPORTED, "could not fetch layer %s", l->hash);
 		error_detail(err, "Layer fetching is not available in this build.");
-		error_hint(err, "Rebuild claro with the layer fetcher, or index local directories with claroctl --local.");
+		error_hint(err, "Rebuild claro with the layer fetcher, or index local directories with "
+				"claroctl --local.");
 		return CLARO_ERR_UNSUPPORTED;
 	}
 	return ix->remote.open(ix->remote.impl, l, out, handle, err);
@@ -233,8 +237,9 @@ static enum claro_status register_scanners(struct run *r, struct error *err)
 
 			sc->ref = registry_at(reg, (enum claro_kind)k, i);
 			sc->kind = (enum claro_kind)k;
-			st = store_scanner_register(r->s, sc->ref->component->name, sc->ref->component->version,
-						    scanner_kind_words[k], &sc->id, err);
+			st = store_scanner_register(r->s, sc->ref->component->name,
+						    sc->ref->component->version, scanner_kind_words[k],
+						    &sc->id, err);
 			if (st != CLARO_OK)
 				return st;
 			r->n_scanners++;
@@ -371,7 +376,8 @@ static void fetch_one(struct run *r, size_t i)
 {
 	struct layer_fetch *f = &r->fetches[i];
 
-	f->status = open_layer(r->ix, r->layers[f->layer], &r->open[f->layer], &r->handles[f->layer], &f->err);
+	f->status =
+	    open_layer(r->ix, r->layers[f->layer], &r->open[f->layer], &r->handles[f->layer], &f->err);
 }
 
 /* Open every layer some job needs, in parallel (Clair fetches a manifest's
@@ -413,16 +419,12 @@ static claro_scan_fn scan_fn(const struct scanner *sc)
 	const void *ops = sc->ref->component->ops;
 
 	switch (sc->kind) {
-	case CLARO_KIND_PACKAGE_SCANNER:
-		return ((const struct claro_package_scanner_ops *)ops)->scan;
+	case CLARO_KIND_PACKAGE_SCANNER: return ((const struct claro_package_scanner_ops *)ops)->scan;
 	case CLARO_KIND_DISTRIBUTION_SCANNER:
 		return ((const struct claro_distribution_scanner_ops *)ops)->scan;
-	case CLARO_KIND_REPOSITORY_SCANNER:
-		return ((const struct claro_repository_scanner_ops *)ops)->scan;
-	case CLARO_KIND_FILE_SCANNER:
-		return ((const struct claro_file_scanner_ops *)ops)->scan;
-	default:
-		return NULL;
+	case CLARO_KIND_REPOSITORY_SCANNER: return ((const struct claro_repository_scanner_ops *)ops)->scan;
+	case CLARO_KIND_FILE_SCANNER: return ((const struct claro_file_scanner_ops *)ops)->scan;
+	default: return NULL;
 	}
 }
 
@@ -610,7 +612,8 @@ static int whited_out(const struct run *r, const struct claro_layer_artifacts *c
 
 /* ---- Coalesce ---- */
 
-static enum claro_status add_index_row(struct run *r, int64_t pkg, int64_t dist, int64_t repo, struct error *err)
+static enum claro_status add_index_row(struct run *r, int64_t pkg, int64_t dist, int64_t repo,
+				       struct error *err)
 {
 	if (r->n_index_rows == r->cap_index_rows) {
 		size_t cap = r->cap_index_rows ? 2 * r->cap_index_rows : 64;
@@ -627,8 +630,8 @@ static enum claro_status add_index_row(struct run *r, int64_t pkg, int64_t dist,
 	return CLARO_OK;
 }
 
-static const struct claro_package empty_source = {sizeof(struct claro_package), "", "", NULL, NULL, NULL, NULL,
-						  NULL, NULL, NULL, NULL, {NULL, {0}}};
+static const struct claro_package empty_source = {
+    sizeof(struct claro_package), "", "", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, {NULL, {0}}};
 
 static enum claro_status merge_repositories(struct run *r, const struct claro_environment *env, int64_t **ids,
 					    size_t *n, struct error *err)
@@ -653,8 +656,8 @@ static enum claro_status merge_repositories(struct run *r, const struct claro_en
 }
 
 /* One (package, environment) of a coalescer into the report. */
-static enum claro_status merge_one(struct run *r, const struct claro_package *pkg, const struct claro_environment *env,
-				   struct error *err)
+static enum claro_status merge_one(struct run *r, const struct claro_package *pkg,
+				   const struct claro_environment *env, struct error *err)
 {
 	const struct claro_package *src = pkg->source ? pkg->source : &empty_source;
 	int64_t pid = 0, sid = 0, did = 0, *repo_ids = NULL;
@@ -674,8 +677,8 @@ static enum claro_status merge_one(struct run *r, const struct claro_package *pk
 	}
 	st = merge_repositories(r, env, &repo_ids, &n_repos, err);
 	if (st == CLARO_OK)
-		st = index_report_add_environment(r->report, pid, env->package_db, env->introduced_in, did, repo_ids,
-						  n_repos, err);
+		st = index_report_add_environment(r->report, pid, env->package_db, env->introduced_in, did,
+						  repo_ids, n_repos, err);
 	/* IndexManifest: one row per repository (or one without), plus the source */
 	for (size_t i = 0; st == CLARO_OK && i < (n_repos ? n_repos : 1); i++)
 		st = add_index_row(r, pid, did, n_repos ? repo_ids[i] : 0, err);
@@ -686,8 +689,8 @@ static enum claro_status merge_one(struct run *r, const struct claro_package *pk
 }
 
 /* The ids of the registered scanners a coalescer names (any kind). */
-static enum claro_status coalescer_scanners(const struct run *r, const struct claro_coalescer_ops *ops, int64_t **ids,
-					    size_t *n, struct error *err)
+static enum claro_status coalescer_scanners(const struct run *r, const struct claro_coalescer_ops *ops,
+					    int64_t **ids, size_t *n, struct error *err)
 {
 	*n = 0;
 	*ids = calloc(r->n_scanners + 1, sizeof(**ids));
@@ -719,8 +722,8 @@ static void view_free(struct layer_view *v)
 	free(v->files);
 }
 
-static enum claro_status view_load(struct run *r, size_t l, const int64_t *ids, size_t n, struct layer_view *v,
-				   struct error *err)
+static enum claro_status view_load(struct run *r, size_t l, const int64_t *ids, size_t n,
+				   struct layer_view *v, struct error *err)
 {
 	enum claro_status st;
 	size_t np, nd, nr, nf;
@@ -750,8 +753,8 @@ static enum claro_status view_load(struct run *r, size_t l, const int64_t *ids, 
 		v->repos[i] = scan_result_repository(v->res, i);
 	for (size_t i = 0; i < nf; i++)
 		v->files[i] = scan_result_file(v->res, i);
-	v->art = (struct claro_layer_artifacts){sizeof(v->art), r->m->layers[l].hash, v->pkgs, np, v->dists, nd,
-						v->repos, nr, v->files, nf};
+	v->art = (struct claro_layer_artifacts){
+	    sizeof(v->art), r->m->layers[l].hash, v->pkgs, np, v->dists, nd, v->repos, nr, v->files, nf};
 	return CLARO_OK;
 }
 
@@ -870,21 +873,23 @@ static enum claro_status run_states(struct run *r, char **report, struct error *
 	enum claro_status st;
 	int done = 0;
 
-	if ((st = register_scanners(r, err)) != CLARO_OK || (st = check_manifest(r, report, &done, err)) != CLARO_OK ||
-	    done)
+	if ((st = register_scanners(r, err)) != CLARO_OK ||
+	    (st = check_manifest(r, report, &done, err)) != CLARO_OK || done)
 		return st;
 	if ((st = distinct_layers(r, err)) != CLARO_OK || (st = store_manifest(r, err)) != CLARO_OK ||
 	    (st = persist(r, INDEX_STATE_CHECK_MANIFEST, err)) != CLARO_OK)
 		return st;
-	if ((st = persist(r, INDEX_STATE_FETCH_LAYERS, err)) != CLARO_OK || (st = plan_jobs(r, err)) != CLARO_OK ||
-	    (st = fetch_layers(r, err)) != CLARO_OK)
+	if ((st = persist(r, INDEX_STATE_FETCH_LAYERS, err)) != CLARO_OK ||
+	    (st = plan_jobs(r, err)) != CLARO_OK || (st = fetch_layers(r, err)) != CLARO_OK)
 		return st;
-	if ((st = persist(r, INDEX_STATE_SCAN_LAYERS, err)) != CLARO_OK || (st = scan_layers(r, err)) != CLARO_OK)
+	if ((st = persist(r, INDEX_STATE_SCAN_LAYERS, err)) != CLARO_OK ||
+	    (st = scan_layers(r, err)) != CLARO_OK)
 		return st;
 	close_layers(r);
 	if ((st = persist(r, INDEX_STATE_COALESCE, err)) != CLARO_OK || (st = coalesce(r, err)) != CLARO_OK)
 		return st;
-	if ((st = persist(r, INDEX_STATE_INDEX_MANIFEST, err)) != CLARO_OK || (st = index_manifest(r, err)) != CLARO_OK)
+	if ((st = persist(r, INDEX_STATE_INDEX_MANIFEST, err)) != CLARO_OK ||
+	    (st = index_manifest(r, err)) != CLARO_OK)
 		return st;
 	return index_finished(r, report, err);
 }
@@ -897,8 +902,9 @@ static void record_failure(struct run *r, char **report, const struct error *err
 
 	if (!r->report)
 		return;
-	text = err->detail ? str_printf("%s: %s", err->message ? err->message : "indexing failed", err->detail)
-			   : str_dup(err->message ? err->message : "indexing failed");
+	text = err->detail
+		   ? str_printf("%s: %s", err->message ? err->message : "indexing failed", err->detail)
+		   : str_dup(err->message ? err->message : "indexing failed");
 	if (text && index_report_set_error(r->report, text, &ignored) == CLARO_OK) {
 		free(*report);
 		*report = index_report_dump(r->report);
@@ -932,8 +938,8 @@ static void run_free(struct run *r)
 	index_report_free(r->report);
 }
 
-enum claro_status indexer_index(const struct indexer *ix, struct store *s, const struct manifest *m, char **report,
-				struct error *err)
+enum claro_status indexer_index(const struct indexer *ix, struct store *s, const struct manifest *m,
+				char **report, struct error *err)
 {
 	struct run r;
 	struct error unlock_err = ERROR_INIT;
@@ -960,4 +966,3 @@ enum claro_status indexer_index(const struct indexer *ix, struct store *s, const
 	error_clear(&unlock_err);
 	return st;
 }
-

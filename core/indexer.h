@@ -25,6 +25,21 @@
  * tests), never for the HTTP API. Everything else goes to the remote source
  * (the HTTP fetcher); without one the index fails with a clear error.
  *
+ * Coalescing: each coalescer gets, per manifest layer in order, the
+ * artifacts of the scanners it names, loaded from the store (not from this
+ * run's memory, so cached layers and fresh ones look the same). Coalescers
+ * run one after the other (Clair runs them concurrently; the merge is the
+ * same: environments of one package id are appended, duplicates dropped).
+ * Then the whiteout resolver: a package whose file (filepath) or package
+ * database (package_db without its "kind:" prefix) is removed by a
+ * whiteout (".wh.<name>" or an opaque ".wh..wh..opq" directory) recorded by
+ * any file scanner in a layer above the highest layer that reported the
+ * package is dropped. The database rule goes beyond Clair, which reports
+ * the packages of a deleted OS database (reference §3.5).
+ *
+ * Not done (Clair does them): treating a scanner's airgap denial as an
+ * empty, cached result, and retrying a state after a deadline.
+ *
  * SPDX-License-Identifier: Apache-2.0
  */
 #ifndef CLARO_CORE_INDEXER_H
@@ -81,7 +96,7 @@ void indexer_state(const struct indexer *ix, char out[33]);
  * indexing failure the report (state IndexError) is stored and still
  * returned in *report when it could be built; the status and err say what
  * failed. */
-enum claro_status indexer_index(const struct indexer *ix, struct store *s, const struct manifest *m, char **report,
-				struct error *err);
+enum claro_status indexer_index(const struct indexer *ix, struct store *s, const struct manifest *m,
+				char **report, struct error *err);
 
 #endif /* CLARO_CORE_INDEXER_H */

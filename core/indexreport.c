@@ -110,8 +110,10 @@ static json_t *package_json(int64_t id, const struct claro_package *pkg)
 	char *idtext = id_text(id), *norm = index_report_normalized_version(&pkg->normalized_version);
 	int bad = !o || !idtext || !norm;
 
-	bad = bad || set_str(o, "id", idtext) || set_str(o, "name", pkg->name) || set_str(o, "version", pkg->version);
-	bad = bad || set_str_omitempty(o, "kind", pkg->kind) || set_str_omitempty(o, "normalized_version", norm);
+	bad = bad || set_str(o, "id", idtext) || set_str(o, "name", pkg->name) ||
+	      set_str(o, "version", pkg->version);
+	bad = bad || set_str_omitempty(o, "kind", pkg->kind) ||
+	      set_str_omitempty(o, "normalized_version", norm);
 	bad = bad || set_str_omitempty(o, "module", pkg->module) || set_str_omitempty(o, "arch", pkg->arch);
 	bad = bad || set_str_omitempty(o, "cpe", pkg->cpe);
 	free(idtext);
@@ -123,8 +125,9 @@ static json_t *package_json(int64_t id, const struct claro_package *pkg)
 	return o;
 }
 
-enum claro_status index_report_add_package(struct index_report *r, int64_t id, const struct claro_package *pkg,
-					   int64_t source_id, const struct claro_package *src, struct error *err)
+enum claro_status index_report_add_package(struct index_report *r, int64_t id,
+					   const struct claro_package *pkg, int64_t source_id,
+					   const struct claro_package *src, struct error *err)
 {
 	json_t *packages = json_object_get(r->root, "packages"), *o;
 	char *key = id_text(id);
@@ -173,14 +176,15 @@ enum claro_status index_report_add_distribution(struct index_report *r, int64_t 
 	int bad = !o || !key;
 
 	bad = bad || set_str(o, "id", key) || set_str(o, "did", d->did) || set_str(o, "name", d->name);
-	bad = bad || set_str(o, "version", d->version) || set_str(o, "version_code_name", d->version_code_name);
+	bad =
+	    bad || set_str(o, "version", d->version) || set_str(o, "version_code_name", d->version_code_name);
 	bad = bad || set_str(o, "version_id", d->version_id) || set_str(o, "arch", d->arch);
 	bad = bad || set_str(o, "cpe", d->cpe) || set_str(o, "pretty_name", d->pretty_name);
 	return put_object(r, "distributions", key, o, bad, err);
 }
 
-enum claro_status index_report_add_repository(struct index_report *r, int64_t id, const struct claro_repository *repo,
-					      struct error *err)
+enum claro_status index_report_add_repository(struct index_report *r, int64_t id,
+					      const struct claro_repository *repo, struct error *err)
 {
 	json_t *o = json_object();
 	char *key = id_text(id);
@@ -219,9 +223,10 @@ static json_t *environment_json(const char *package_db, const char *introduced_i
 	return o;
 }
 
-enum claro_status index_report_add_environment(struct index_report *r, int64_t package_id, const char *package_db,
-					       const char *introduced_in, int64_t dist_id, const int64_t *repo_ids,
-					       size_t n_repo_ids, struct error *err)
+enum claro_status index_report_add_environment(struct index_report *r, int64_t package_id,
+					       const char *package_db, const char *introduced_in,
+					       int64_t dist_id, const int64_t *repo_ids, size_t n_repo_ids,
+					       struct error *err)
 {
 	json_t *envs = json_object_get(r->root, "environments"), *list, *env, *e;
 	char *key = id_text(package_id);
@@ -244,7 +249,8 @@ enum claro_status index_report_add_environment(struct index_report *r, int64_t p
 		}
 	}
 	free(key);
-	json_array_foreach(list, i, e) {
+	json_array_foreach(list, i, e)
+	{
 		if (json_equal(e, env)) {
 			json_decref(env);
 			return CLARO_OK;

@@ -27,11 +27,11 @@
 
 /* States, as Clair names them. */
 #define INDEX_STATE_CHECK_MANIFEST "CheckManifest"
-#define INDEX_STATE_FETCH_LAYERS "FetchLayers"
-#define INDEX_STATE_SCAN_LAYERS "ScanLayers"
-#define INDEX_STATE_COALESCE "Coalesce"
+#define INDEX_STATE_FETCH_LAYERS   "FetchLayers"
+#define INDEX_STATE_SCAN_LAYERS    "ScanLayers"
+#define INDEX_STATE_COALESCE       "Coalesce"
 #define INDEX_STATE_INDEX_MANIFEST "IndexManifest"
-#define INDEX_STATE_INDEX_ERROR "IndexError"
+#define INDEX_STATE_INDEX_ERROR    "IndexError"
 #define INDEX_STATE_INDEX_FINISHED "IndexFinished"
 
 struct index_report; /* opaque */
@@ -49,17 +49,19 @@ char *index_report_normalized_version(const struct claro_normalized_version *v);
 
 /* Add a package under id with its source (source_id 0 with src NULL: no
  * source object). Adding an id twice keeps the first. */
-enum claro_status index_report_add_package(struct index_report *r, int64_t id, const struct claro_package *pkg,
-					   int64_t source_id, const struct claro_package *src, struct error *err);
+enum claro_status index_report_add_package(struct index_report *r, int64_t id,
+					   const struct claro_package *pkg, int64_t source_id,
+					   const struct claro_package *src, struct error *err);
 enum claro_status index_report_add_distribution(struct index_report *r, int64_t id,
 						const struct claro_distribution *d, struct error *err);
-enum claro_status index_report_add_repository(struct index_report *r, int64_t id, const struct claro_repository *repo,
-					      struct error *err);
+enum claro_status index_report_add_repository(struct index_report *r, int64_t id,
+					      const struct claro_repository *repo, struct error *err);
 /* Append one environment to package_id's list (dist_id 0: ""). An
  * environment equal to one already listed is not added again. */
-enum claro_status index_report_add_environment(struct index_report *r, int64_t package_id, const char *package_db,
-					       const char *introduced_in, int64_t dist_id, const int64_t *repo_ids,
-					       size_t n_repo_ids, struct error *err);
+enum claro_status index_report_add_environment(struct index_report *r, int64_t package_id,
+					       const char *package_db, const char *introduced_in,
+					       int64_t dist_id, const int64_t *repo_ids, size_t n_repo_ids,
+					       struct error *err);
 size_t index_report_n_packages(const struct index_report *r);
 
 /* Compact JSON (caller frees); NULL when out of memory. */

@@ -136,8 +136,9 @@ static enum claro_status tar_open(struct claro_layer *layer, const char *path, v
 		return CLARO_ERR_NOT_FOUND;
 	if (e->type != CLARO_FILE_REGULAR) {
 		error_set(err, CLARO_ERR_UNSUPPORTED, "could not open \"%s\" in the layer", path);
-		error_detail(err, (e->flags & TARINDEX_DANGLING) ? "It is a hardlink to an entry the tar does not hold."
-								  : "It is not a regular file.");
+		error_detail(err, (e->flags & TARINDEX_DANGLING)
+				      ? "It is a hardlink to an entry the tar does not hold."
+				      : "It is not a regular file.");
 		return CLARO_ERR_UNSUPPORTED;
 	}
 	f = malloc(sizeof(*f));
@@ -150,8 +151,8 @@ static enum claro_status tar_open(struct claro_layer *layer, const char *path, v
 	return CLARO_OK;
 }
 
-static enum claro_status tar_pread(struct claro_layer *layer, void *handle, void *buf, size_t n, uint64_t offset,
-				   size_t *got, struct error *err)
+static enum claro_status tar_pread(struct claro_layer *layer, void *handle, void *buf, size_t n,
+				   uint64_t offset, size_t *got, struct error *err)
 {
 	const struct tar_layer *t = layer->impl;
 	const struct tar_file *f = handle;
@@ -203,7 +204,7 @@ static void tar_destroy(struct claro_layer *layer)
 }
 
 static const struct layer_ops tar_ops = {
-	"tar", tar_lstat, tar_list, tar_open, tar_pread, tar_close, tar_destroy,
+    "tar", tar_lstat, tar_list, tar_open, tar_pread, tar_close, tar_destroy,
 };
 
 enum claro_status layer_open_tar(int fd, const char *digest, struct claro_layer **out, struct error *err)

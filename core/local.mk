@@ -62,3 +62,5 @@ claroctl_LDADD = libclaro.la
 # Manifests (claroctl index/manifest); the registry client (not the plugin registry).
 libclaro_la_SOURCES += core/image.c core/image.h core/oci_client.c core/oci_client.h \
 	core/oci_doc.c core/oci_doc.h
+# claroctl --local index: the indexer in-process
+libclaro_la_SOURCES += core/index_local.c core/index_local.h

@@ -15,8 +15,8 @@ static const char *log_progname = "claro";
 static enum claro_log_level log_min = CLARO_LOG_INFO;
 
 static const char *const level_names[] = {
-	[CLARO_LOG_ERROR] = "error",   [CLARO_LOG_WARNING] = "warning", [CLARO_LOG_NOTICE] = "notice",
-	[CLARO_LOG_INFO] = "info",     [CLARO_LOG_DEBUG] = "debug",
+    [CLARO_LOG_ERROR] = "error", [CLARO_LOG_WARNING] = "warning", [CLARO_LOG_NOTICE] = "notice",
+    [CLARO_LOG_INFO] = "info",   [CLARO_LOG_DEBUG] = "debug",
 };
 
 void log_setup(const char *progname, enum claro_log_level min_level)
@@ -74,7 +74,8 @@ static void emit(enum claro_log_level level, const char *origin, const char *msg
 	for (i = 0; name[i] && i < sizeof(upper) - 1; i++)
 		upper[i] = (char)(name[i] >= 'a' && name[i] <= 'z' ? name[i] - 32 : name[i]);
 	upper[i] = '\0';
-	buf_printf(&b, "%s.%03ldZ %s[%ld] %s: ", stamp, ts.tv_nsec / 1000000L, log_progname, (long)getpid(), upper);
+	buf_printf(&b, "%s.%03ldZ %s[%ld] %s: ", stamp, ts.tv_nsec / 1000000L, log_progname, (long)getpid(),
+		   upper);
 	if (origin)
 		buf_printf(&b, "%s: ", origin);
 	buf_puts(&b, msg);

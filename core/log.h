@@ -28,13 +28,13 @@ void log_msg(enum claro_log_level level, const char *fmt, ...) CLARO_PRINTF(2, 3
 /* Log a structured error at level, with its detail and hint lines. */
 void log_error(enum claro_log_level level, const struct error *e);
 
-#define log_err(...) log_msg(CLARO_LOG_ERROR, __VA_ARGS__)
-#define log_warn(...) log_msg(CLARO_LOG_WARNING, __VA_ARGS__)
+#define log_err(...)    log_msg(CLARO_LOG_ERROR, __VA_ARGS__)
+#define log_warn(...)   log_msg(CLARO_LOG_WARNING, __VA_ARGS__)
 #define log_notice(...) log_msg(CLARO_LOG_NOTICE, __VA_ARGS__)
-#define log_info(...) log_msg(CLARO_LOG_INFO, __VA_ARGS__)
-#define log_debug(...) \
-	do { \
-		if (log_enabled(CLARO_LOG_DEBUG)) \
+#define log_info(...)   log_msg(CLARO_LOG_INFO, __VA_ARGS__)
+#define log_debug(...)                                         \
+	do {                                                   \
+		if (log_enabled(CLARO_LOG_DEBUG))              \
 			log_msg(CLARO_LOG_DEBUG, __VA_ARGS__); \
 	} while (0)
 

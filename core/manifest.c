@@ -46,8 +46,9 @@ static enum claro_status invalid(struct error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	error_detailv(err, fmt, ap);
 	va_end(ap);
-	error_hint(err, "Send a JSON object {\"hash\": \"sha256:<64 hex>\", \"layers\": [{\"hash\": ..., \"uri\": "
-			"..., \"headers\": {\"Name\": [\"value\"]}}]} with at least one layer.");
+	error_hint(err,
+		   "Send a JSON object {\"hash\": \"sha256:<64 hex>\", \"layers\": [{\"hash\": ..., \"uri\": "
+		   "..., \"headers\": {\"Name\": [\"value\"]}}]} with at least one layer.");
 	return CLARO_ERR_INVALID;
 }
 
@@ -83,8 +84,8 @@ static int header_name_ok(const char *name)
 	if (!*name)
 		return 0;
 	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-		      *p == '_'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_'))
 			return 0;
 	return 1;
 }
@@ -100,7 +101,8 @@ static enum claro_status parse_headers(json_t *obj, struct manifest_layer *l, st
 	json_t *values;
 	size_t n = 0;
 
-	json_object_foreach(obj, name, values) {
+	json_object_foreach(obj, name, values)
+	{
 		if (!json_is_array(values))
 			return invalid(err, "The values of header \"%s\" are not an array of strings.", name);
 		n += json_array_size(values);
@@ -110,15 +112,18 @@ static enum claro_status parse_headers(json_t *obj, struct manifest_layer *l, st
 	l->headers = calloc(n + 1, sizeof(*l->headers));
 	if (!l->headers)
 		return nomem(err);
-	json_object_foreach(obj, name, values) {
+	json_object_foreach(obj, name, values)
+	{
 		size_t i;
 		json_t *v;
 
 		if (!header_name_ok(name))
 			return invalid(err, "The header name \"%s\" is not a valid HTTP token.", name);
-		json_array_foreach(values, i, v) {
+		json_array_foreach(values, i, v)
+		{
 			if (!json_is_string(v) || !header_value_ok(json_string_value(v)))
-				return invalid(err, "A value of header \"%s\" is not a single-line string.", name);
+				return invalid(err, "A value of header \"%s\" is not a single-line string.",
+					       name);
 			l->headers[l->n_headers] = str_printf("%s: %s", name, json_string_value(v));
 			if (!l->headers[l->n_headers])
 				return nomem(err);
@@ -203,8 +208,8 @@ enum claro_status manifest_parse(const char *json, size_t len, struct manifest *
 	root = json_loadb(json ? json : "", json ? len : 0, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		error_set(err, CLARO_ERR_INVALID, "invalid manifest");
-		error_detail(err, "The body is not valid JSON: %s (line %d, column %d).", jerr.text, jerr.line,
-			     jerr.column);
+		error_detail(err, "The body is not valid JSON: %s (line %d, column %d).", jerr.text,
+			     jerr.line, jerr.column);
 		error_hint(err, "Send the Manifest as a JSON object.");
 		return CLARO_ERR_INVALID;
 	}

@@ -17,7 +17,7 @@
  * API refuses it. */
 #define MANIFEST_MEDIA_FILESYSTEM "application/vnd.claircore.filesystem"
 
-#define MANIFEST_MAX_LAYERS 1024  /* more layers than any runtime stacks */
+#define MANIFEST_MAX_LAYERS  1024 /* more layers than any runtime stacks */
 #define MANIFEST_MAX_HEADERS 64   /* header lines per layer */
 
 struct manifest_layer {

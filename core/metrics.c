@@ -16,8 +16,8 @@ static const double default_buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 
 struct series {
 	char *labels;
-	double value;          /* counter/gauge; histogram: sum */
-	unsigned long long count; /* histogram: observations */
+	double value;                      /* counter/gauge; histogram: sum */
+	unsigned long long count;          /* histogram: observations */
 	unsigned long long *bucket_counts; /* histogram: per bucket, not cumulative */
 };
 
@@ -115,8 +115,8 @@ static enum claro_status copy_buckets(struct family *f, const double *buckets, s
 	return CLARO_OK;
 }
 
-static enum claro_status add_family(struct metrics *m, const char *name, enum metric_type type, const char *help,
-				    const double *buckets, size_t n_buckets)
+static enum claro_status add_family(struct metrics *m, const char *name, enum metric_type type,
+				    const char *help, const double *buckets, size_t n_buckets)
 {
 	struct family f = {0};
 	enum claro_status st;
@@ -145,8 +145,8 @@ static enum claro_status add_family(struct metrics *m, const char *name, enum me
 	return CLARO_OK;
 }
 
-enum claro_status metrics_register(struct metrics *m, const char *name, enum metric_type type, const char *help,
-				   const double *buckets, size_t n_buckets)
+enum claro_status metrics_register(struct metrics *m, const char *name, enum metric_type type,
+				   const char *help, const double *buckets, size_t n_buckets)
 {
 	struct family *f;
 	enum claro_status st;
@@ -239,7 +239,8 @@ static enum metric_type op_type(enum update_op op)
 	return METRIC_HISTOGRAM;
 }
 
-static enum claro_status update(struct metrics *m, const char *name, const char *labels, enum update_op op, double v)
+static enum claro_status update(struct metrics *m, const char *name, const char *labels, enum update_op op,
+				double v)
 {
 	struct family *f;
 	struct series *s;

@@ -32,8 +32,8 @@ void metrics_free(struct metrics *m);
  * histograms; NULL/0 there means the Prometheus defaults (5 ms .. 10 s).
  * Registering the same name again with the same type is a no-op;
  * CLARO_ERR_CONFLICT with another type, CLARO_ERR_INVALID for a bad name. */
-enum claro_status metrics_register(struct metrics *m, const char *name, enum metric_type type, const char *help,
-				   const double *buckets, size_t n_buckets);
+enum claro_status metrics_register(struct metrics *m, const char *name, enum metric_type type,
+				   const char *help, const double *buckets, size_t n_buckets);
 
 /* Update a series (created on first use). labels may be NULL or "".
  * CLARO_ERR_NOT_FOUND for an unregistered family, CLARO_ERR_INVALID for the

@@ -97,7 +97,8 @@ enum claro_status oci_ref_parse(const char *s, struct oci_ref *ref, struct error
 			goto nomem;
 		if (!oci_digest_valid(ref->digest)) {
 			oci_ref_free(ref);
-			return bad_ref(err, s, "The digest after \"@\" is not sha256: and 64 lower-case hex digits.");
+			return bad_ref(err, s,
+				       "The digest after \"@\" is not sha256: and 64 lower-case hex digits.");
 		}
 	}
 	lastslash = strrchr(rest, '/');
@@ -120,8 +121,9 @@ enum claro_status oci_ref_parse(const char *s, struct oci_ref *ref, struct error
 	if (!repo_valid(repo)) {
 		free(repo);
 		oci_ref_free(ref);
-		return bad_ref(err, s,
-			       "A repository name is lower-case letters, digits, \".\", \"_\", \"-\" and \"/\".");
+		return bad_ref(
+		    err, s,
+		    "A repository name is lower-case letters, digits, \".\", \"_\", \"-\" and \"/\".");
 	}
 	if (strcmp(ref->registry, "docker.io") == 0 || strcmp(ref->registry, "index.docker.io") == 0) {
 		if (!strchr(repo, '/')) {
@@ -146,9 +148,9 @@ nomem:
 
 struct client {
 	const struct oci_ref *ref;
-	char *base;   /* "https://host[:port]" */
-	char *auth;   /* "Authorization: ..." header line, or NULL */
-	char *user;   /* credentials, or NULL */
+	char *base; /* "https://host[:port]" */
+	char *auth; /* "Authorization: ..." header line, or NULL */
+	char *user; /* credentials, or NULL */
 	char *pass;
 	int tried_auth;
 };
@@ -214,8 +216,8 @@ enum req_flags { REQ_PLAIN = 0, REQ_PROBE = 1, REQ_NO_AUTH = 2 };
 
 /* GET url. A completed exchange is CLARO_OK whatever its status; only
  * transport failures are errors. */
-static enum claro_status http_get(struct client *c, const char *url, const char *accept, int flags, size_t max_body,
-				  struct response *r, struct error *err)
+static enum claro_status http_get(struct client *c, const char *url, const char *accept, int flags,
+				  size_t max_body, struct response *r, struct error *err)
 {
 	CURL *h = curl_easy_init();
 	struct curl_slist *hdrs = NULL, *tmp;
@@ -341,7 +343,8 @@ static char *basic_header(const char *user, const char *pass)
 
 static enum claro_status auth_failed(struct client *c, long status, struct error *err)
 {
-	error_set(err, CLARO_ERR_DENIED, "registry %s refused access to %s", c->ref->registry, c->ref->repository);
+	error_set(err, CLARO_ERR_DENIED, "registry %s refused access to %s", c->ref->registry,
+		  c->ref->repository);
 	error_detail(err, "The registry answered HTTP %ld%s.", status,
 		     c->user ? " to the credentials given" : " and no credentials were found");
 	error_hint(err, "Give --username and --password, or log in (docker login, skopeo login) so that "
@@ -362,8 +365,8 @@ static enum claro_status fetch_token(struct client *c, const char *params, struc
 	if (!scope)
 		scope = str_printf("repository:%s:pull", c->ref->repository);
 	if (!realm || (!str_has_prefix(realm, "https://") && !str_has_prefix(realm, "http://"))) {
-		st = error_set(err, CLARO_ERR_NETWORK, "registry %s sent an unusable authentication challenge",
-			       c->ref->registry);
+		st = error_set(err, CLARO_ERR_NETWORK,
+			       "registry %s sent an unusable authentication challenge", c->ref->registry);
 		error_detail(err, "The Bearer challenge has no http(s) realm.");
 		error_hint(err, "Check that the address names a container registry.");
 		goto out;
@@ -422,8 +425,8 @@ static enum claro_status answer_challenge(struct client *c, const struct respons
 }
 
 /* GET with one round of authentication on 401. */
-static enum claro_status get_authed(struct client *c, const char *url, const char *accept, int flags, size_t max_body,
-				    struct response *r, struct error *err)
+static enum claro_status get_authed(struct client *c, const char *url, const char *accept, int flags,
+				    size_t max_body, struct response *r, struct error *err)
 {
 	enum claro_status st = http_get(c, url, accept, flags, max_body, r, err);
 
@@ -554,8 +557,9 @@ static enum claro_status http_status_error(struct client *c, const char *what, c
 
 	error_set(err, st, "could not get %s of %s/%s", what, c->ref->registry, c->ref->repository);
 	error_detail(err, "The registry answered HTTP %ld for %s.", r->status, r->effective_url);
-	error_hint(err, r->status == 404 ? "Check the repository, tag or digest (skopeo list-tags lists the tags)."
-					 : "Check the registry's state and logs.");
+	error_hint(err, r->status == 404
+			    ? "Check the repository, tag or digest (skopeo list-tags lists the tags)."
+			    : "Check the registry's state and logs.");
 	return st;
 }
 
@@ -586,7 +590,8 @@ static enum claro_status get_document(struct client *c, const char *reference, j
 		st = error_set(err, CLARO_ERR_INVALID, "manifest digest mismatch for %s", reference);
 		error_detail(err, "The registry sent a document whose sha256 is %s.", *digest);
 		error_hint(err, "The registry's storage may be corrupt; check it.");
-	} else if (r.content_type && !(*media_type = str_ndup(r.content_type, strcspn(r.content_type, "; ")))) {
+	} else if (r.content_type &&
+		   !(*media_type = str_ndup(r.content_type, strcspn(r.content_type, "; ")))) {
 		st = error_set(err, CLARO_ERR_NOMEM, "out of memory");
 	}
 	if (st != CLARO_OK) {
@@ -709,13 +714,17 @@ static enum claro_status resolve(struct client *c, struct oci_platform *plat, js
 			}
 			break;
 		case OCI_DOC_SCHEMA1:
-			st = error_set(err, CLARO_ERR_UNSUPPORTED, "image manifest schema 1 is not supported");
-			error_detail(err, "The registry sent a Docker schema 1 manifest, deprecated since 2017.");
-			error_hint(err, "Push the image again with a current tool (skopeo copy converts it).");
+			st =
+			    error_set(err, CLARO_ERR_UNSUPPORTED, "image manifest schema 1 is not supported");
+			error_detail(err,
+				     "The registry sent a Docker schema 1 manifest, deprecated since 2017.");
+			error_hint(err,
+				   "Push the image again with a current tool (skopeo copy converts it).");
 			break;
 		default:
-			st = oci_doc_invalid(err, "manifest", "The registry's answer is neither an image manifest "
-							      "nor an index.");
+			st = oci_doc_invalid(err, "manifest",
+					     "The registry's answer is neither an image manifest "
+					     "nor an index.");
 		}
 		json_decref(doc);
 		free(digest);
@@ -725,8 +734,8 @@ static enum claro_status resolve(struct client *c, struct oci_platform *plat, js
 	return st;
 }
 
-enum claro_status oci_client_manifest(const struct oci_ref *ref, const struct oci_client_options *opts, json_t **out,
-				      struct error *err)
+enum claro_status oci_client_manifest(const struct oci_ref *ref, const struct oci_client_options *opts,
+				      json_t **out, struct error *err)
 {
 	struct client c;
 	struct oci_platform plat;

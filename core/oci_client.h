@@ -41,7 +41,7 @@ void oci_ref_free(struct oci_ref *ref);
  * headers, media_type}]} (*out, caller json_decref()s). Credentials come from
  * opts, else from $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json or
  * ~/.docker/config.json ("auths"). Call curl_global_init() first. */
-enum claro_status oci_client_manifest(const struct oci_ref *ref, const struct oci_client_options *opts, json_t **out,
-				      struct error *err);
+enum claro_status oci_client_manifest(const struct oci_ref *ref, const struct oci_client_options *opts,
+				      json_t **out, struct error *err);
 
 #endif /* CLARO_CORE_OCI_CLIENT_H */

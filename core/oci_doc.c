@@ -54,8 +54,8 @@ enum claro_status oci_platform_parse(const char *s, struct oci_platform *p, stru
 	}
 	slash = strchr(s, '/');
 	slash2 = slash ? strchr(slash + 1, '/') : NULL;
-	if (!slash || slash == s || slash[1] == '\0' || slash[1] == '/' || (slash2 && (slash2[1] == '\0' ||
-									       strchr(slash2 + 1, '/')))) {
+	if (!slash || slash == s || slash[1] == '\0' || slash[1] == '/' ||
+	    (slash2 && (slash2[1] == '\0' || strchr(slash2 + 1, '/')))) {
 		error_set(err, CLARO_ERR_INVALID, "invalid platform \"%s\"", s);
 		error_detail(err, "A platform is written os/arch or os/arch/variant.");
 		error_hint(err, "Give --platform linux/amd64, linux/arm64/v8 or similar.");
@@ -147,12 +147,13 @@ static void list_platforms(json_t *manifests, struct buf *b)
 			continue;
 		buf_printf(b, "%s%s/%s%s%s", b->len ? ", " : "",
 			   or_unknown(json_string_value(json_object_get(pl, "os"))),
-			   or_unknown(json_string_value(json_object_get(pl, "architecture"))), variant ? "/" : "",
-			   variant ? variant : "");
+			   or_unknown(json_string_value(json_object_get(pl, "architecture"))),
+			   variant ? "/" : "", variant ? variant : "");
 	}
 }
 
-enum claro_status oci_index_pick(json_t *index, const struct oci_platform *p, json_t **desc, struct error *err)
+enum claro_status oci_index_pick(json_t *index, const struct oci_platform *p, json_t **desc,
+				 struct error *err)
 {
 	json_t *manifests = json_object_get(index, "manifests"), *d;
 	size_t i, with_platform = 0;

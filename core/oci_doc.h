@@ -56,7 +56,8 @@ enum oci_doc_kind oci_doc_kind(json_t *doc, const char *media_type);
 
 /* The descriptor of index that fits p (borrowed from index). An index whose
  * entries carry no platform at all and has exactly one entry yields that one. */
-enum claro_status oci_index_pick(json_t *index, const struct oci_platform *p, json_t **desc, struct error *err);
+enum claro_status oci_index_pick(json_t *index, const struct oci_platform *p, json_t **desc,
+				 struct error *err);
 
 /* The "layers" array of manifest (borrowed) after checking that it is
  * non-empty and that every entry has a valid digest. */

@@ -11,8 +11,8 @@ static const struct {
 	unsigned bit;
 	const char *name;
 } method_table[] = {
-	{ROUTE_GET, "GET"},       {ROUTE_HEAD, "HEAD"},   {ROUTE_POST, "POST"},       {ROUTE_PUT, "PUT"},
-	{ROUTE_DELETE, "DELETE"}, {ROUTE_PATCH, "PATCH"}, {ROUTE_OPTIONS, "OPTIONS"},
+    {ROUTE_GET, "GET"},       {ROUTE_HEAD, "HEAD"},   {ROUTE_POST, "POST"},       {ROUTE_PUT, "PUT"},
+    {ROUTE_DELETE, "DELETE"}, {ROUTE_PATCH, "PATCH"}, {ROUTE_OPTIONS, "OPTIONS"},
 };
 
 #define N_METHODS (sizeof(method_table) / sizeof(method_table[0]))
@@ -162,7 +162,8 @@ static int pattern_matches(const char *pattern, const char *path, struct route_m
 	return *pp == '\0' && *sp == '\0';
 }
 
-enum router_result router_match(const struct router *r, unsigned method, const char *path, struct route_match *m)
+enum router_result router_match(const struct router *r, unsigned method, const char *path,
+				struct route_match *m)
 {
 	struct route_match probe;
 

@@ -31,7 +31,7 @@
 #define ROUTE_OTHER   (1u << 7) /* TRACE, CONNECT, unknown: never routable */
 
 /* Route flags. */
-#define ROUTE_INLINE  (1u << 0) /* cheap, never blocks: runs on the loop thread, not a worker */
+#define ROUTE_INLINE    (1u << 0) /* cheap, never blocks: runs on the loop thread, not a worker */
 #define ROUTE_UNLIMITED (1u << 1) /* exempt from the listener's max_concurrent_requests */
 
 #define ROUTER_MAX_PARAMS 4
@@ -40,11 +40,11 @@ struct http_exchange;
 typedef void (*http_handler_fn)(struct http_exchange *x, void *arg);
 
 struct route {
-	unsigned methods;        /* ROUTE_GET | ... */
-	char *pattern;           /* owned; also the route's metrics label */
+	unsigned methods; /* ROUTE_GET | ... */
+	char *pattern;    /* owned; also the route's metrics label */
 	http_handler_fn handler;
 	void *arg;
-	unsigned flags;          /* ROUTE_INLINE, ROUTE_UNLIMITED */
+	unsigned flags; /* ROUTE_INLINE, ROUTE_UNLIMITED */
 };
 
 struct router {
@@ -63,15 +63,18 @@ struct route_param {
 };
 
 struct route_match {
-	const struct route *route;   /* set when ROUTER_FOUND */
-	unsigned allowed;            /* methods the path accepts (for 405's Allow) */
+	const struct route *route; /* set when ROUTER_FOUND */
+	unsigned allowed;          /* methods the path accepts (for 405's Allow) */
 	struct route_param params[ROUTER_MAX_PARAMS];
 	size_t n_params;
 };
 
 enum router_result { ROUTER_FOUND = 0, ROUTER_NOT_FOUND, ROUTER_METHOD_NOT_ALLOWED };
 
-#define ROUTER_INIT {NULL, 0, 0}
+#define ROUTER_INIT        \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Add a route. CLARO_ERR_INVALID for a pattern that is not absolute, has an
  * empty or unterminated "{}" or more than ROUTER_MAX_PARAMS captures;
@@ -80,7 +83,8 @@ enum claro_status router_add(struct router *r, unsigned methods, const char *pat
 			     void *arg, unsigned flags);
 /* Match a request path (without query string). The first route, in the order
  * added, whose pattern matches and takes the method wins. */
-enum router_result router_match(const struct router *r, unsigned method, const char *path, struct route_match *m);
+enum router_result router_match(const struct router *r, unsigned method, const char *path,
+				struct route_match *m);
 void router_free(struct router *r);
 
 /* "GET" -> ROUTE_GET; anything unknown -> ROUTE_OTHER. */

@@ -14,7 +14,8 @@
 
 #define S(v) ((v) ? (v) : "")
 
-void store_norm_version_encode(const struct claro_normalized_version *v, unsigned char out[STORE_NORM_VERSION_BYTES])
+void store_norm_version_encode(const struct claro_normalized_version *v,
+			       unsigned char out[STORE_NORM_VERSION_BYTES])
 {
 	for (int i = 0; i < CLARO_NORM_VERSION_LEN; i++) {
 		uint32_t u = (uint32_t)v->v[i] ^ 0x80000000u;
@@ -25,7 +26,8 @@ void store_norm_version_encode(const struct claro_normalized_version *v, unsigne
 	}
 }
 
-void store_norm_version_decode(const unsigned char in[STORE_NORM_VERSION_BYTES], int32_t v[CLARO_NORM_VERSION_LEN])
+void store_norm_version_decode(const unsigned char in[STORE_NORM_VERSION_BYTES],
+			       int32_t v[CLARO_NORM_VERSION_LEN])
 {
 	for (int i = 0; i < CLARO_NORM_VERSION_LEN; i++) {
 		uint32_t u = ((uint32_t)in[4 * i] << 24) | ((uint32_t)in[4 * i + 1] << 16) |
@@ -53,14 +55,24 @@ static const struct store_sql sql_package_insert =
     STORE_SQL("INSERT INTO package (name, version, kind, module, arch, norm_kind, norm_version) "
 	      "VALUES ($1, $2, $3, $4, $5, $6, $7) "
 	      "ON CONFLICT (name, version, kind, module, arch) DO NOTHING RETURNING id");
-static const struct store_sql sql_package_id =
-    STORE_SQL("SELECT id FROM package WHERE name = $1 AND version = $2 AND kind = $3 AND module = $4 AND arch = $5");
+static const struct store_sql sql_package_id = STORE_SQL(
+    "SELECT id FROM package WHERE name = $1 AND version = $2 AND kind = $3 AND module = $4 AND arch = $5");
 
 enum claro_status store_package_id(struct store *s, const struct claro_package *pkg, int64_t *id,
 				   struct error *err)
 {
-	static const struct claro_package empty = {sizeof(struct claro_package), NULL, NULL, NULL, NULL, NULL,
-						    NULL, NULL, NULL, NULL, NULL, {NULL, {0}}};
+	static const struct claro_package empty = {sizeof(struct claro_package),
+						   NULL,
+						   NULL,
+						   NULL,
+						   NULL,
+						   NULL,
+						   NULL,
+						   NULL,
+						   NULL,
+						   NULL,
+						   NULL,
+						   {NULL, {0}}};
 	unsigned char norm[STORE_NORM_VERSION_BYTES];
 	const char *nkind;
 
@@ -69,17 +81,23 @@ enum claro_status store_package_id(struct store *s, const struct claro_package *
 	nkind = S(pkg->normalized_version.kind);
 	store_norm_version_encode(&pkg->normalized_version, norm);
 	{
-		struct store_param p[] = {SP_TEXT(S(pkg->name)),   SP_TEXT(S(pkg->version)), SP_TEXT(S(pkg->kind)),
-					  SP_TEXT(S(pkg->module)), SP_TEXT(S(pkg->arch)),    SP_TEXT(nkind),
+		struct store_param p[] = {SP_TEXT(S(pkg->name)),
+					  SP_TEXT(S(pkg->version)),
+					  SP_TEXT(S(pkg->kind)),
+					  SP_TEXT(S(pkg->module)),
+					  SP_TEXT(S(pkg->arch)),
+					  SP_TEXT(nkind),
 					  *nkind ? SP_BLOB(norm, sizeof(norm)) : SP_NULL};
-		return upsert_id(s, "store package", &sql_package_insert, p, 7, &sql_package_id, p, 5, id, err);
+		return upsert_id(s, "store package", &sql_package_insert, p, 7, &sql_package_id, p, 5, id,
+				 err);
 	}
 }
 
-static const struct store_sql sql_dist_insert = STORE_SQL(
-    "INSERT INTO dist (name, did, version, version_code_name, version_id, arch, cpe, pretty_name) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-    "ON CONFLICT (name, did, version, version_code_name, version_id, arch, cpe, pretty_name) DO NOTHING RETURNING id");
+static const struct store_sql sql_dist_insert =
+    STORE_SQL("INSERT INTO dist (name, did, version, version_code_name, version_id, arch, cpe, pretty_name) "
+	      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+	      "ON CONFLICT (name, did, version, version_code_name, version_id, arch, cpe, pretty_name) DO "
+	      "NOTHING RETURNING id");
 static const struct store_sql sql_dist_id =
     STORE_SQL("SELECT id FROM dist WHERE name = $1 AND did = $2 AND version = $3 AND version_code_name = $4 "
 	      "AND version_id = $5 AND arch = $6 AND cpe = $7 AND pretty_name = $8");
@@ -87,8 +105,9 @@ static const struct store_sql sql_dist_id =
 enum claro_status store_distribution_id(struct store *s, const struct claro_distribution *d, int64_t *id,
 					struct error *err)
 {
-	struct store_param p[] = {SP_TEXT(S(d->name)),       SP_TEXT(S(d->did)),  SP_TEXT(S(d->version)),
-				  SP_TEXT(S(d->version_code_name)), SP_TEXT(S(d->version_id)), SP_TEXT(S(d->arch)),
+	struct store_param p[] = {SP_TEXT(S(d->name)),       SP_TEXT(S(d->did)),
+				  SP_TEXT(S(d->version)),    SP_TEXT(S(d->version_code_name)),
+				  SP_TEXT(S(d->version_id)), SP_TEXT(S(d->arch)),
 				  SP_TEXT(S(d->cpe)),        SP_TEXT(S(d->pretty_name))};
 
 	return upsert_id(s, "store distribution", &sql_dist_insert, p, 8, &sql_dist_id, p, 8, id, err);
@@ -97,21 +116,24 @@ enum claro_status store_distribution_id(struct store *s, const struct claro_dist
 static const struct store_sql sql_repo_insert =
     STORE_SQL("INSERT INTO repo (name, key, uri, cpe) VALUES ($1, $2, $3, $4) "
 	      "ON CONFLICT (name, key, uri) DO NOTHING RETURNING id");
-static const struct store_sql sql_repo_id = STORE_SQL("SELECT id FROM repo WHERE name = $1 AND key = $2 AND uri = $3");
+static const struct store_sql sql_repo_id =
+    STORE_SQL("SELECT id FROM repo WHERE name = $1 AND key = $2 AND uri = $3");
 
 enum claro_status store_repository_id(struct store *s, const struct claro_repository *r, int64_t *id,
 				      struct error *err)
 {
-	struct store_param p[] = {SP_TEXT(S(r->name)), SP_TEXT(S(r->key)), SP_TEXT(S(r->uri)), SP_TEXT(S(r->cpe))};
+	struct store_param p[] = {SP_TEXT(S(r->name)), SP_TEXT(S(r->key)), SP_TEXT(S(r->uri)),
+				  SP_TEXT(S(r->cpe))};
 
 	return upsert_id(s, "store repository", &sql_repo_insert, p, 4, &sql_repo_id, p, 3, id, err);
 }
 
-static const struct store_sql sql_file_insert =
-    STORE_SQL("INSERT INTO file (path, kind) VALUES ($1, $2) ON CONFLICT (path, kind) DO NOTHING RETURNING id");
+static const struct store_sql sql_file_insert = STORE_SQL(
+    "INSERT INTO file (path, kind) VALUES ($1, $2) ON CONFLICT (path, kind) DO NOTHING RETURNING id");
 static const struct store_sql sql_file_id = STORE_SQL("SELECT id FROM file WHERE path = $1 AND kind = $2");
 
-static enum claro_status file_id(struct store *s, const struct claro_file_record *f, int64_t *id, struct error *err)
+static enum claro_status file_id(struct store *s, const struct claro_file_record *f, int64_t *id,
+				 struct error *err)
 {
 	struct store_param p[] = {SP_TEXT(S(f->path)), SP_TEXT(S(f->kind))};
 
@@ -121,15 +143,19 @@ static enum claro_status file_id(struct store *s, const struct claro_file_record
 /* ---- scan artifacts ---- */
 
 static const struct store_sql sql_layer_id = STORE_SQL("SELECT id FROM layer WHERE hash = $1");
-static const struct store_sql sql_pkg_artifact = STORE_SQL(
-    "INSERT INTO package_scanartifact (layer_id, package_id, source_id, scanner_id, package_db, repository_hint, "
-    "filepath) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING");
-static const struct store_sql sql_dist_artifact = STORE_SQL(
-    "INSERT INTO dist_scanartifact (layer_id, dist_id, scanner_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
-static const struct store_sql sql_repo_artifact = STORE_SQL(
-    "INSERT INTO repo_scanartifact (layer_id, repo_id, scanner_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
-static const struct store_sql sql_file_artifact = STORE_SQL(
-    "INSERT INTO file_scanartifact (layer_id, file_id, scanner_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
+static const struct store_sql sql_pkg_artifact =
+    STORE_SQL("INSERT INTO package_scanartifact (layer_id, package_id, source_id, scanner_id, package_db, "
+	      "repository_hint, "
+	      "filepath) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING");
+static const struct store_sql sql_dist_artifact =
+    STORE_SQL("INSERT INTO dist_scanartifact (layer_id, dist_id, scanner_id) VALUES ($1, $2, $3) ON CONFLICT "
+	      "DO NOTHING");
+static const struct store_sql sql_repo_artifact =
+    STORE_SQL("INSERT INTO repo_scanartifact (layer_id, repo_id, scanner_id) VALUES ($1, $2, $3) ON CONFLICT "
+	      "DO NOTHING");
+static const struct store_sql sql_file_artifact =
+    STORE_SQL("INSERT INTO file_scanartifact (layer_id, file_id, scanner_id) VALUES ($1, $2, $3) ON CONFLICT "
+	      "DO NOTHING");
 
 static enum claro_status put_packages(struct store *s, int64_t layer_id, int64_t scanner_id,
 				      const struct claro_scan_result *r, struct error *err)
@@ -144,8 +170,12 @@ static enum claro_status put_packages(struct store *s, int64_t layer_id, int64_t
 		if (rc == CLARO_OK)
 			rc = store_package_id(s, pkg->source, &sid, err);
 		if (rc == CLARO_OK) {
-			struct store_param p[] = {SP_INT(layer_id), SP_INT(pid), SP_INT(sid), SP_INT(scanner_id),
-						  SP_TEXT(S(pkg->package_db)), SP_TEXT(S(pkg->repository_hint)),
+			struct store_param p[] = {SP_INT(layer_id),
+						  SP_INT(pid),
+						  SP_INT(sid),
+						  SP_INT(scanner_id),
+						  SP_TEXT(S(pkg->package_db)),
+						  SP_TEXT(S(pkg->repository_hint)),
 						  SP_TEXT(S(pkg->filepath))};
 			rc = store_query(s, "store package artifact", &sql_pkg_artifact, p, 7, NULL, err);
 		}
@@ -153,8 +183,8 @@ static enum claro_status put_packages(struct store *s, int64_t layer_id, int64_t
 	return rc;
 }
 
-static enum claro_status put_artifact(struct store *s, const struct store_sql *sql, int64_t layer_id, int64_t id,
-				      int64_t scanner_id, struct error *err)
+static enum claro_status put_artifact(struct store *s, const struct store_sql *sql, int64_t layer_id,
+				      int64_t id, int64_t scanner_id, struct error *err)
 {
 	struct store_param p[] = {SP_INT(layer_id), SP_INT(id), SP_INT(scanner_id)};
 
@@ -162,8 +192,8 @@ static enum claro_status put_artifact(struct store *s, const struct store_sql *s
 }
 
 static enum claro_status put_others(struct store *s, int64_t layer_id, int64_t scanner_id,
-				    const struct claro_scan_result *r, const struct claro_repository *default_repo,
-				    struct error *err)
+				    const struct claro_scan_result *r,
+				    const struct claro_repository *default_repo, struct error *err)
 {
 	enum claro_status rc = CLARO_OK;
 	int64_t id = 0;
@@ -228,12 +258,14 @@ enum claro_status store_scan_artifacts_put(struct store *s, const char *layer, i
 
 /* ---- loading a layer's artifacts ---- */
 
-#define PKG_COLS(t) t ".name, " t ".version, " t ".kind, " t ".module, " t ".arch, " t ".norm_kind, " t ".norm_version"
-static const struct store_sql sql_pkg_load = STORE_SQL(
-    "SELECT " PKG_COLS("p") ", " PKG_COLS("src") ", a.package_db, a.repository_hint, a.filepath "
-    "FROM package_scanartifact a JOIN package p ON p.id = a.package_id JOIN package src ON src.id = a.source_id "
-    "WHERE a.layer_id = $1 AND a.scanner_id = $2 "
-    "ORDER BY a.package_id, a.source_id, a.package_db, a.repository_hint");
+#define PKG_COLS(t) \
+	t ".name, " t ".version, " t ".kind, " t ".module, " t ".arch, " t ".norm_kind, " t ".norm_version"
+static const struct store_sql sql_pkg_load = STORE_SQL("SELECT " PKG_COLS("p") ", " PKG_COLS(
+    "src") ", a.package_db, a.repository_hint, a.filepath "
+	   "FROM package_scanartifact a JOIN package p ON p.id = a.package_id JOIN package src ON src.id = "
+	   "a.source_id "
+	   "WHERE a.layer_id = $1 AND a.scanner_id = $2 "
+	   "ORDER BY a.package_id, a.source_id, a.package_db, a.repository_hint");
 static const struct store_sql sql_dist_load = STORE_SQL(
     "SELECT d.name, d.did, d.version, d.version_code_name, d.version_id, d.arch, d.cpe, d.pretty_name "
     "FROM dist_scanartifact a JOIN dist d ON d.id = a.dist_id WHERE a.layer_id = $1 AND a.scanner_id = $2 "
@@ -300,11 +332,13 @@ static enum claro_status load_others(struct store *s, int64_t layer_id, int64_t 
 	struct store_param p[] = {SP_INT(layer_id), SP_INT(scanner_id)};
 	struct store_rows *rows = NULL;
 	int has = 0;
-	enum claro_status rc = store_query(s, "load distribution artifacts", &sql_dist_load, p, 2, &rows, err);
+	enum claro_status rc =
+	    store_query(s, "load distribution artifacts", &sql_dist_load, p, 2, &rows, err);
 
 	while (rc == CLARO_OK && (rc = store_rows_next(rows, &has, err)) == CLARO_OK && has) {
-		struct claro_distribution d = {sizeof(d),	col(rows, 1), col(rows, 0), col(rows, 2), col(rows, 3),
-					       col(rows, 4), col(rows, 5), col(rows, 6), col(rows, 7)};
+		struct claro_distribution d = {sizeof(d),    col(rows, 1), col(rows, 0),
+					       col(rows, 2), col(rows, 3), col(rows, 4),
+					       col(rows, 5), col(rows, 6), col(rows, 7)};
 		rc = scan_result_add_distribution(out, &d, err);
 	}
 	if (rows)
@@ -313,7 +347,8 @@ static enum claro_status load_others(struct store *s, int64_t layer_id, int64_t 
 	if (rc == CLARO_OK)
 		rc = store_query(s, "load repository artifacts", &sql_repo_load, p, 2, &rows, err);
 	while (rc == CLARO_OK && (rc = store_rows_next(rows, &has, err)) == CLARO_OK && has) {
-		struct claro_repository r = {sizeof(r), col(rows, 0), col(rows, 1), col(rows, 2), col(rows, 3)};
+		struct claro_repository r = {sizeof(r), col(rows, 0), col(rows, 1), col(rows, 2),
+					     col(rows, 3)};
 		rc = scan_result_add_repository(out, &r, err);
 	}
 	if (rows)

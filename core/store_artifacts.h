@@ -57,7 +57,9 @@ enum claro_status store_manifest_index_count(struct store *s, const char *manife
  * stores: ten big-endian 32-bit values with the sign bit flipped, so byte
  * order is numeric order. */
 #define STORE_NORM_VERSION_BYTES (4 * CLARO_NORM_VERSION_LEN)
-void store_norm_version_encode(const struct claro_normalized_version *v, unsigned char out[STORE_NORM_VERSION_BYTES]);
-void store_norm_version_decode(const unsigned char in[STORE_NORM_VERSION_BYTES], int32_t v[CLARO_NORM_VERSION_LEN]);
+void store_norm_version_encode(const struct claro_normalized_version *v,
+			       unsigned char out[STORE_NORM_VERSION_BYTES]);
+void store_norm_version_decode(const unsigned char in[STORE_NORM_VERSION_BYTES],
+			       int32_t v[CLARO_NORM_VERSION_LEN]);
 
 #endif /* CLARO_CORE_STORE_ARTIFACTS_H */

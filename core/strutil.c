@@ -174,10 +174,22 @@ enum claro_status parse_duration(const char *s, int64_t *seconds)
 			return st;
 		switch (*s) {
 		case '\0': unit = 1; break;
-		case 's': unit = 1; s++; break;
-		case 'm': unit = 60; s++; break;
-		case 'h': unit = 3600; s++; break;
-		case 'd': unit = 86400; s++; break;
+		case 's':
+			unit = 1;
+			s++;
+			break;
+		case 'm':
+			unit = 60;
+			s++;
+			break;
+		case 'h':
+			unit = 3600;
+			s++;
+			break;
+		case 'd':
+			unit = 86400;
+			s++;
+			break;
 		default: return CLARO_ERR_INVALID;
 		}
 		if ((st = mul_add(total, v, unit, &total)) != CLARO_OK)
@@ -199,10 +211,24 @@ enum claro_status parse_size(const char *s, uint64_t *bytes)
 	if ((st = take_number(&s, &v)) != CLARO_OK)
 		return st;
 	switch (*s) {
-	case '\0': case 'B': case 'b': break;
-	case 'k': case 'K': unit = 1ull << 10; s++; break;
-	case 'm': case 'M': unit = 1ull << 20; s++; break;
-	case 'g': case 'G': unit = 1ull << 30; s++; break;
+	case '\0':
+	case 'B':
+	case 'b': break;
+	case 'k':
+	case 'K':
+		unit = 1ull << 10;
+		s++;
+		break;
+	case 'm':
+	case 'M':
+		unit = 1ull << 20;
+		s++;
+		break;
+	case 'g':
+	case 'G':
+		unit = 1ull << 30;
+		s++;
+		break;
 	default: return CLARO_ERR_INVALID;
 	}
 	if (*s == 'B' || *s == 'b')

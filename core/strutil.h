@@ -44,7 +44,10 @@ struct buf {
 	size_t max; /* 0 = unlimited */
 };
 
-#define BUF_INIT(maxbytes) {NULL, 0, 0, (maxbytes)}
+#define BUF_INIT(maxbytes)             \
+	{                              \
+		NULL, 0, 0, (maxbytes) \
+	}
 
 enum claro_status buf_append(struct buf *b, const void *data, size_t n);
 enum claro_status buf_puts(struct buf *b, const char *s);

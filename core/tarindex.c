@@ -16,32 +16,32 @@
 #define BLOCK 512u
 
 /* Field positions in a ustar header block. */
-#define H_NAME 0
-#define H_NAME_LEN 100
-#define H_MODE 100
-#define H_MTIME 136
-#define H_SIZE 124
-#define H_CHKSUM 148
-#define H_TYPE 156
-#define H_LINK 157
-#define H_LINK_LEN 100
-#define H_MAGIC 257
-#define H_PREFIX 345
-#define H_PREFIX_LEN 155
-#define H_GNU_ISEXTENDED 482        /* old GNU sparse: more sparse blocks follow */
-#define H_GNU_EXT_ISEXTENDED 504    /* same flag inside such a block */
+#define H_NAME               0
+#define H_NAME_LEN           100
+#define H_MODE               100
+#define H_MTIME              136
+#define H_SIZE               124
+#define H_CHKSUM             148
+#define H_TYPE               156
+#define H_LINK               157
+#define H_LINK_LEN           100
+#define H_MAGIC              257
+#define H_PREFIX             345
+#define H_PREFIX_LEN         155
+#define H_GNU_ISEXTENDED     482 /* old GNU sparse: more sparse blocks follow */
+#define H_GNU_EXT_ISEXTENDED 504 /* same flag inside such a block */
 
 struct tarindex {
 	struct tarindex_entry *v;
 	size_t n, cap;
-	char *arena;                    /* every name and link target, NUL-terminated */
+	char *arena; /* every name and link target, NUL-terminated */
 	size_t alen, acap;
 	size_t whiteouts;
 };
 
 /* Extended-header values waiting for the entry they describe. */
 struct pending {
-	char *long_name, *long_link;    /* GNU 'L' / 'K' */
+	char *long_name, *long_link; /* GNU 'L' / 'K' */
 	char *pax_path, *pax_link;
 	int have_size, have_mtime, sparse;
 	uint64_t size;
@@ -52,10 +52,10 @@ struct builder {
 	struct tarindex *ix;
 	int fd;
 	uint64_t file_size;
-	uint32_t *slots;                /* open-addressing hash: entry index + 1, 0 = empty */
+	uint32_t *slots; /* open-addressing hash: entry index + 1, 0 = empty */
 	size_t nslots;
 	struct pending pend;
-	struct buf path;                /* scratch for normalised names */
+	struct buf path; /* scratch for normalised names */
 	struct buf link;
 };
 
@@ -77,7 +77,8 @@ static enum claro_status malformed(struct error *err, uint64_t offset, const cha
 static enum claro_status truncated(struct error *err, uint64_t offset, uint64_t need, uint64_t have)
 {
 	error_set(err, CLARO_ERR_INVALID, "truncated tar archive");
-	error_detail(err, "The entry at byte %" PRIu64 " needs %" PRIu64 " bytes but the file has %" PRIu64 ".",
+	error_detail(err,
+		     "The entry at byte %" PRIu64 " needs %" PRIu64 " bytes but the file has %" PRIu64 ".",
 		     offset, need, have);
 	error_hint(err, "The layer was probably cut short in transfer; fetch it again.");
 	return CLARO_ERR_INVALID;
@@ -304,7 +305,8 @@ static enum claro_status normalize(const char *raw, struct buf *out)
 			out->len = slash ? (size_t)(slash - out->data) : 0;
 			out->data[out->len] = '\0';
 		} else if (len > 0 && !(len == 1 && p[0] == '.')) {
-			if ((out->len && buf_append(out, "/", 1) != CLARO_OK) || buf_append(out, p, len) != CLARO_OK)
+			if ((out->len && buf_append(out, "/", 1) != CLARO_OK) ||
+			    buf_append(out, p, len) != CLARO_OK)
 				return CLARO_ERR_NOMEM;
 		}
 		p += len;
@@ -326,8 +328,8 @@ static void pending_clear(struct pending *p)
 }
 
 /* The payload of an extended header, NUL-terminated. */
-static enum claro_status read_payload(struct builder *b, uint64_t off, uint64_t size, uint64_t hdr_off, char **out,
-				      struct error *err)
+static enum claro_status read_payload(struct builder *b, uint64_t off, uint64_t size, uint64_t hdr_off,
+				      char **out, struct error *err)
 {
 	size_t got;
 	char *data;
@@ -336,7 +338,9 @@ static enum claro_status read_payload(struct builder *b, uint64_t off, uint64_t 
 	*out = NULL;
 	if (size > TARINDEX_MAX_EXT_HEADER) {
 		error_set(err, CLARO_ERR_TOO_LARGE, "tar extended header too large");
-		error_detail(err, "The extended header at byte %" PRIu64 " is %" PRIu64 " bytes; at most %u are accepted.",
+		error_detail(err,
+			     "The extended header at byte %" PRIu64 " is %" PRIu64
+			     " bytes; at most %u are accepted.",
 			     hdr_off, size, TARINDEX_MAX_EXT_HEADER);
 		return CLARO_ERR_TOO_LARGE;
 	}
@@ -405,7 +409,8 @@ static enum claro_status parse_pax(struct builder *b, const char *data, size_t s
 
 		if (rec[0] == '\0')
 			break; /* NUL padding after the last record */
-		for (i = 0; i < avail && rec[i] >= '0' && rec[i] <= '9' && i < 20; i++)
+		/* At most 7 digits: a payload is at most TARINDEX_MAX_EXT_HEADER (1 MiB). */
+		for (i = 0; i < avail && rec[i] >= '0' && rec[i] <= '9' && i < 8; i++)
 			reclen = reclen * 10 + (size_t)(rec[i] - '0');
 		if (i == 0 || i >= avail || rec[i] != ' ' || reclen <= i + 1 || reclen > avail ||
 		    rec[reclen - 1] != '\n')
@@ -449,15 +454,11 @@ static enum claro_file_type map_type(char t)
 	switch (t) {
 	case '0':
 	case '\0':
-	case '7':
-		return CLARO_FILE_REGULAR;
+	case '7': return CLARO_FILE_REGULAR;
 	case '5':
-	case 'D':
-		return CLARO_FILE_DIRECTORY;
-	case '2':
-		return CLARO_FILE_SYMLINK;
-	default:
-		return CLARO_FILE_OTHER;
+	case 'D': return CLARO_FILE_DIRECTORY;
+	case '2': return CLARO_FILE_SYMLINK;
+	default: return CLARO_FILE_OTHER;
 	}
 }
 
@@ -488,8 +489,8 @@ static enum claro_status header_name(const unsigned char *h, struct buf *out)
 	return buf_append(out, h + H_NAME, nlen);
 }
 
-static enum claro_status add_from_header(struct builder *b, const unsigned char *h, uint64_t data_off, uint64_t size,
-					 struct error *err)
+static enum claro_status add_from_header(struct builder *b, const unsigned char *h, uint64_t data_off,
+					 uint64_t size, struct error *err)
 {
 	struct tarindex *ix = b->ix;
 	struct tarindex_entry e = {0};
@@ -528,7 +529,8 @@ static enum claro_status add_from_header(struct builder *b, const unsigned char 
 		struct buf lname = BUF_INIT(0);
 
 		if (!lraw) {
-			if (buf_append(&lname, h + H_LINK, strnlen((const char *)h + H_LINK, H_LINK_LEN)) != CLARO_OK)
+			if (buf_append(&lname, h + H_LINK, strnlen((const char *)h + H_LINK, H_LINK_LEN)) !=
+			    CLARO_OK)
 				return nomem(err);
 			lraw = lname.data ? lname.data : "";
 		}
@@ -546,12 +548,13 @@ static enum claro_status add_from_header(struct builder *b, const unsigned char 
 					e.flags |= TARINDEX_DANGLING;
 				}
 				e.flags |= TARINDEX_HARDLINK;
-				e.flags &= (uint8_t)~(TARINDEX_IMPLIED | TARINDEX_WHITEOUT);
+				e.flags &= (uint8_t) ~(TARINDEX_IMPLIED | TARINDEX_WHITEOUT);
 			}
 		}
 		buf_free(&lname);
 		if (st != CLARO_OK)
-			return st == CLARO_ERR_NOMEM ? nomem(err) : malformed(err, data_off - BLOCK, "names exceed 4 GiB");
+			return st == CLARO_ERR_NOMEM ? nomem(err)
+						     : malformed(err, data_off - BLOCK, "names exceed 4 GiB");
 	}
 
 	if (b->path.len == 0) {
@@ -578,7 +581,8 @@ static enum claro_status add_from_header(struct builder *b, const unsigned char 
 		if (st == CLARO_OK)
 			st = add_entry(b, &e);
 		if (st != CLARO_OK)
-			return st == CLARO_ERR_NOMEM ? nomem(err) : malformed(err, data_off - BLOCK, "too many entries");
+			return st == CLARO_ERR_NOMEM ? nomem(err)
+						     : malformed(err, data_off - BLOCK, "too many entries");
 	}
 	if (e.flags & TARINDEX_WHITEOUT)
 		ix->whiteouts++;
@@ -626,7 +630,8 @@ static enum claro_status add_implied_dirs(struct builder *b, struct error *err)
 			d.mode = 0755;
 			d.link = TARINDEX_NONE;
 			d.flags = TARINDEX_IMPLIED;
-			if (arena_add(ix, b->path.data, k, &d.name) != CLARO_OK || add_entry(b, &d) != CLARO_OK)
+			if (arena_add(ix, b->path.data, k, &d.name) != CLARO_OK ||
+			    add_entry(b, &d) != CLARO_OK)
 				return nomem(err);
 		}
 	}

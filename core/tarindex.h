@@ -35,25 +35,25 @@
 
 #include "error.h"
 
-#define TARINDEX_NONE UINT32_MAX      /* no link target */
+#define TARINDEX_NONE           UINT32_MAX /* no link target */
 #define TARINDEX_MAX_EXT_HEADER (1u << 20) /* largest pax or GNU long-name payload accepted */
 
 enum tarindex_flag {
-	TARINDEX_WHITEOUT = 1u << 0,   /* basename starts with ".wh." */
-	TARINDEX_HARDLINK = 1u << 1,   /* was a hardlink in the tar */
-	TARINDEX_IMPLIED = 1u << 2,    /* a directory only implied by deeper paths */
-	TARINDEX_DANGLING = 1u << 3    /* a hardlink whose target was not found */
+	TARINDEX_WHITEOUT = 1u << 0, /* basename starts with ".wh." */
+	TARINDEX_HARDLINK = 1u << 1, /* was a hardlink in the tar */
+	TARINDEX_IMPLIED = 1u << 2,  /* a directory only implied by deeper paths */
+	TARINDEX_DANGLING = 1u << 3  /* a hardlink whose target was not found */
 };
 
 struct tarindex_entry {
-	uint64_t offset;                /* of the data in the file (regular files) */
-	uint64_t size;                  /* of the data; 0 for non-regular entries */
+	uint64_t offset; /* of the data in the file (regular files) */
+	uint64_t size;   /* of the data; 0 for non-regular entries */
 	int64_t mtime;
-	uint32_t name;                  /* arena offset of the normalised path */
-	uint32_t link;                  /* arena offset of a symlink's target, or TARINDEX_NONE */
-	uint32_t mode;                  /* permission bits (07777) */
-	uint8_t type;                   /* enum claro_file_type */
-	uint8_t flags;                  /* enum tarindex_flag bits */
+	uint32_t name; /* arena offset of the normalised path */
+	uint32_t link; /* arena offset of a symlink's target, or TARINDEX_NONE */
+	uint32_t mode; /* permission bits (07777) */
+	uint8_t type;  /* enum claro_file_type */
+	uint8_t flags; /* enum tarindex_flag bits */
 };
 
 struct tarindex;

@@ -17,7 +17,7 @@ struct worker_thread {
 
 struct workers {
 	pthread_mutex_t lock;
-	pthread_cond_t wake;        /* an item was queued, or stopping began */
+	pthread_cond_t wake; /* an item was queued, or stopping began */
 	struct work_item *head, *tail;
 	size_t queued;
 	size_t running;
@@ -26,7 +26,7 @@ struct workers {
 	struct workers_params params;
 	char *name;
 	struct worker_thread *threads;
-	int n_threads;              /* started successfully */
+	int n_threads; /* started successfully */
 };
 
 static struct work_item *take(struct workers *w)
@@ -131,10 +131,11 @@ enum claro_status workers_start(struct workers **out, const struct workers_param
 		t->index = i;
 		rc = pthread_create(&t->tid, NULL, worker_main, t);
 		if (rc != 0) {
-			error_set(err, CLARO_ERR_IO, "could not start worker thread %d of the %s pool: %s", i + 1,
-				  w->name, strerror(rc));
+			error_set(err, CLARO_ERR_IO, "could not start worker thread %d of the %s pool: %s",
+				  i + 1, w->name, strerror(rc));
 			error_detail(err, "The system refused to create another thread.");
-			error_hint(err, "Lower \"workers\" in the [clarod] section or raise the process limits.");
+			error_hint(err,
+				   "Lower \"workers\" in the [clarod] section or raise the process limits.");
 			join_all(w);
 			free_pool(w);
 			return CLARO_ERR_IO;

@@ -30,9 +30,9 @@ struct work_item {
 };
 
 struct workers_params {
-	const char *name;        /* for log lines, e.g. "api" */
-	int threads;             /* >= 1 */
-	size_t queue_max;        /* queued (not yet running) items; >= 1 */
+	const char *name; /* for log lines, e.g. "api" */
+	int threads;      /* >= 1 */
+	size_t queue_max; /* queued (not yet running) items; >= 1 */
 	/* Optional per-thread hooks, called on the worker thread itself. init's
 	 * result is passed to every job that thread runs and then to fini. */
 	void *(*thread_init)(void *arg, int index);

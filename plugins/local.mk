@@ -63,3 +63,4 @@ plugins_debian_test_osrelease_SOURCES = plugins/debian/test_osrelease.c plugins/
 plugins_debian_test_osrelease_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
 plugins_debian_test_osrelease_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 plugins_debian_test_osrelease_LDADD = $(JANSSON_LIBS)
+EXTRA_DIST += plugins/dpkg/README.md

@@ -228,12 +228,13 @@ tests_fuzz_fuzz_tarindex_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_SEEDS='"images/edge im
 tests_fuzz_fuzz_tarindex_CFLAGS = $(libclaro_la_CFLAGS)
 tests_fuzz_fuzz_tarindex_LDADD = libclaro.la
 fuzz: tests/fuzz/fuzz_tarindex-libfuzzer
-tests/fuzz/fuzz_tarindex-libfuzzer: $(top_srcdir)/tests/fuzz/fuzz_tarindex.c $(top_srcdir)/core/tarindex.c \
-		$(top_srcdir)/core/tarindex.h $(top_srcdir)/core/strutil.c $(top_srcdir)/core/error.c
+FUZZ_TARINDEX_CORE = $(top_srcdir)/core/tarindex.c $(top_srcdir)/core/layerfs_tar.c \
+	$(top_srcdir)/core/layerfs.c $(top_srcdir)/core/strutil.c $(top_srcdir)/core/error.c
+tests/fuzz/fuzz_tarindex-libfuzzer: $(top_srcdir)/tests/fuzz/fuzz_tarindex.c $(FUZZ_TARINDEX_CORE) \
+		$(top_srcdir)/core/tarindex.h $(top_srcdir)/core/layerfs.h $(top_srcdir)/core/layerfs_tar.h
 	@$(MKDIR_P) tests/fuzz
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -I$(top_builddir) -o $@ $(top_srcdir)/tests/fuzz/fuzz_tarindex.c \
-		$(top_srcdir)/core/tarindex.c $(top_srcdir)/core/strutil.c $(top_srcdir)/core/error.c \
-		$(ZLIB_LIBS) $(LIBZSTD_LIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -I$(top_builddir) -o $@ \
+		$(top_srcdir)/tests/fuzz/fuzz_tarindex.c $(FUZZ_TARINDEX_CORE) $(ZLIB_LIBS) $(LIBZSTD_LIBS)
 CLEANFILES += tests/fuzz/fuzz_tarindex-libfuzzer
 
 # Manifest JSON (core/manifest.c): seeds are the OCI layout indexes and

@@ -52,7 +52,7 @@ static inline void diag(const char *fmt, ...)
 }
 
 static inline int tap_ok_(int cond, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static inline int tap_ok_(int cond, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -72,25 +72,25 @@ static inline int tap_ok_(int cond, const char *file, int line, const char *fmt,
 
 #define ok(cond, ...) tap_ok_(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
-#define is_int(got, want, ...) \
-	do { \
+#define is_int(got, want, ...)                                           \
+	do {                                                             \
 		long long g_ = (long long)(got), w_ = (long long)(want); \
-		if (!ok(g_ == w_, __VA_ARGS__)) \
+		if (!ok(g_ == w_, __VA_ARGS__))                          \
 			diag("  got: %lld\n#   expected: %lld", g_, w_); \
 	} while (0)
 
-#define is_str(got, want, ...) \
-	do { \
-		const char *g_ = (got), *w_ = (want); \
-		int eq_ = (g_ && w_) ? strcmp(g_, w_) == 0 : g_ == w_; \
-		if (!ok(eq_, __VA_ARGS__)) \
+#define is_str(got, want, ...)                                                                           \
+	do {                                                                                             \
+		const char *g_ = (got), *w_ = (want);                                                    \
+		int eq_ = (g_ && w_) ? strcmp(g_, w_) == 0 : g_ == w_;                                   \
+		if (!ok(eq_, __VA_ARGS__))                                                               \
 			diag("  got: '%s'\n#   expected: '%s'", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
 	} while (0)
 
-#define like(got, needle, ...) \
-	do { \
-		const char *g_ = (got), *n_ = (needle); \
-		if (!ok(g_ && strstr(g_, n_) != NULL, __VA_ARGS__)) \
+#define like(got, needle, ...)                                                             \
+	do {                                                                               \
+		const char *g_ = (got), *n_ = (needle);                                    \
+		if (!ok(g_ && strstr(g_, n_) != NULL, __VA_ARGS__))                        \
 			diag("  '%s'\n#   does not contain '%s'", g_ ? g_ : "(null)", n_); \
 	} while (0)
 

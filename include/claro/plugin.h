@@ -53,7 +53,7 @@ extern "C" {
 #endif
 
 #if defined(__GNUC__)
-#define CLARO_EXPORT __attribute__((visibility("default")))
+#define CLARO_EXPORT       __attribute__((visibility("default")))
 #define CLARO_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define CLARO_EXPORT
@@ -82,20 +82,20 @@ enum claro_kind {
 
 /* One implementation of one kind. A module may carry many. Since: ABI 1.0 */
 struct claro_component {
-	uint32_t struct_size;        /* sizeof(struct claro_component) at build time */
-	uint16_t kind;               /* enum claro_kind */
-	uint16_t reserved;           /* 0 */
-	const char *name;            /* unique per kind across all loaded plugins */
-	const char *version;         /* scanners: bumping it invalidates cached results */
-	const void *ops;             /* the kind's ops struct; starts with uint32_t struct_size */
+	uint32_t struct_size; /* sizeof(struct claro_component) at build time */
+	uint16_t kind;        /* enum claro_kind */
+	uint16_t reserved;    /* 0 */
+	const char *name;     /* unique per kind across all loaded plugins */
+	const char *version;  /* scanners: bumping it invalidates cached results */
+	const void *ops;      /* the kind's ops struct; starts with uint32_t struct_size */
 };
 
 /* Types of configuration keys. Values are ABI. Since: ABI 1.0 */
 enum claro_cfg_type {
 	CLARO_CFG_STRING = 1,
-	CLARO_CFG_INT = 2,           /* decimal, 64-bit signed */
-	CLARO_CFG_BOOL = 3,          /* true/false, yes/no, on/off, 1/0 */
-	CLARO_CFG_DURATION = 4       /* e.g. 90s, 15m, 6h, 2d; read back in seconds */
+	CLARO_CFG_INT = 2,     /* decimal, 64-bit signed */
+	CLARO_CFG_BOOL = 3,    /* true/false, yes/no, on/off, 1/0 */
+	CLARO_CFG_DURATION = 4 /* e.g. 90s, 15m, 6h, 2d; read back in seconds */
 };
 
 /* A key of the plugin's own [plugin.<name>] INI section. The host validates
@@ -104,11 +104,11 @@ enum claro_cfg_type {
  * Since: ABI 1.0 */
 struct claro_cfg_key {
 	uint32_t struct_size;
-	const char *name;            /* [a-z0-9_]+ */
+	const char *name; /* [a-z0-9_]+ */
 	enum claro_cfg_type type;
-	const char *default_value;   /* as it would be written in the INI file; NULL = none */
-	int required;                /* non-zero: must be set (default_value ignored) */
-	const char *doc;             /* one line, shown by clarod --check-config */
+	const char *default_value; /* as it would be written in the INI file; NULL = none */
+	int required;              /* non-zero: must be set (default_value ignored) */
+	const char *doc;           /* one line, shown by clarod --check-config */
 };
 
 struct claro_plugin; /* the host's record of a loaded plugin; opaque */
@@ -121,21 +121,21 @@ struct claro_ctx {
 	const struct claro_host *host;
 	struct claro_plugin *plugin;
 	const struct claro_component *component; /* NULL in init() and fini() */
-	void *plugin_data;           /* what init() stored here; shared by all components */
+	void *plugin_data;                       /* what init() stored here; shared by all components */
 };
 
 /* The module descriptor. The first four fields never move. Since: ABI 1.0 */
 struct claro_module {
-	uint32_t magic;              /* CLARO_MODULE_MAGIC */
-	uint16_t abi_major;          /* CLARO_ABI_MAJOR at build time */
-	uint16_t abi_minor;          /* CLARO_ABI_MINOR at build time */
-	uint32_t struct_size;        /* sizeof(struct claro_module) at build time */
-	uint32_t flags;              /* CLARO_MODULE_* */
-	const char *name;            /* must equal the file's stem: <name>.so */
-	const char *version;         /* the plugin's own version */
-	const char *build_id;        /* CLARO_BUILD_ID it was built against */
-	const char *license;         /* informational, SPDX id */
-	const char *description;     /* one line */
+	uint32_t magic;                                  /* CLARO_MODULE_MAGIC */
+	uint16_t abi_major;                              /* CLARO_ABI_MAJOR at build time */
+	uint16_t abi_minor;                              /* CLARO_ABI_MINOR at build time */
+	uint32_t struct_size;                            /* sizeof(struct claro_module) at build time */
+	uint32_t flags;                                  /* CLARO_MODULE_* */
+	const char *name;                                /* must equal the file's stem: <name>.so */
+	const char *version;                             /* the plugin's own version */
+	const char *build_id;                            /* CLARO_BUILD_ID it was built against */
+	const char *license;                             /* informational, SPDX id */
+	const char *description;                         /* one line */
 	const struct claro_component *const *components; /* NULL-terminated, non-empty */
 	const struct claro_cfg_key *const *config;       /* NULL-terminated, or NULL */
 	/* Optional. Called once after validation and config checks; may set
@@ -157,24 +157,24 @@ enum claro_log_level {
 /* An outbound HTTP request. Since: ABI 1.0 */
 struct claro_http_request {
 	uint32_t struct_size;
-	const char *method;          /* NULL = "GET" */
+	const char *method; /* NULL = "GET" */
 	const char *url;
-	const char *const *headers;  /* NULL-terminated "Name: value" lines, or NULL */
-	const char *if_none_match;   /* ETag from a previous fingerprint, or NULL */
+	const char *const *headers;    /* NULL-terminated "Name: value" lines, or NULL */
+	const char *if_none_match;     /* ETag from a previous fingerprint, or NULL */
 	const char *if_modified_since; /* Last-Modified from a previous fingerprint, or NULL */
-	uint64_t max_body;           /* 0 = the host's limit; a larger body is CLARO_ERR_TOO_LARGE */
-	uint32_t timeout_seconds;    /* 0 = the host's default */
+	uint64_t max_body;             /* 0 = the host's limit; a larger body is CLARO_ERR_TOO_LARGE */
+	uint32_t timeout_seconds;      /* 0 = the host's default */
 };
 
 /* An HTTP response; caller frees with host->http_response_free(). The body is
  * held in memory; use a streaming read for large feeds. Since: ABI 1.0 */
 struct claro_http_response {
 	uint32_t struct_size;
-	long status;                 /* 200, 304, ... (304 only with a conditional request) */
-	const char *etag;            /* or NULL */
-	const char *last_modified;   /* or NULL */
-	const char *content_type;    /* or NULL */
-	const char *effective_url;   /* after redirects */
+	long status;               /* 200, 304, ... (304 only with a conditional request) */
+	const char *etag;          /* or NULL */
+	const char *last_modified; /* or NULL */
+	const char *content_type;  /* or NULL */
+	const char *effective_url; /* after redirects */
 	const unsigned char *body;
 	size_t body_len;
 };
@@ -188,13 +188,14 @@ struct claro_host {
 	uint16_t abi_minor;
 
 	/* --- logging: the host prefixes "<plugin>/<component>: " --- */
-	void (*log)(struct claro_ctx *ctx, enum claro_log_level level, const char *fmt, ...) CLARO_PRINTF(3, 4);
+	void (*log)(struct claro_ctx *ctx, enum claro_log_level level, const char *fmt, ...)
+	    CLARO_PRINTF(3, 4);
 
 	/* --- structured errors for the current call: what / detail / hint ---
 	 * error() sets the primary message and returns status, so a plugin can
 	 * write: return host->error(ctx, CLARO_ERR_INVALID, "bad header in %s", p); */
 	enum claro_status (*error)(struct claro_ctx *ctx, enum claro_status status, const char *fmt, ...)
-		CLARO_PRINTF(3, 4);
+	    CLARO_PRINTF(3, 4);
 	void (*error_detail)(struct claro_ctx *ctx, const char *fmt, ...) CLARO_PRINTF(2, 3);
 	void (*error_hint)(struct claro_ctx *ctx, const char *fmt, ...) CLARO_PRINTF(2, 3);
 
@@ -262,8 +263,8 @@ struct claro_host {
 	const struct claro_version_scheme_ops *(*version_scheme)(struct claro_ctx *ctx, const char *name);
 
 	/* --- updater sinks --- */
-	enum claro_status (*updater_add)(struct claro_ctx *ctx, struct claro_updater_list *out, const char *name,
-					 uint32_t flags);
+	enum claro_status (*updater_add)(struct claro_ctx *ctx, struct claro_updater_list *out,
+					 const char *name, uint32_t flags);
 	/* The fingerprint stored by the last successful run, or NULL. Borrowed. */
 	const char *(*update_prev_fingerprint)(struct claro_ctx *ctx, struct claro_update *up);
 	enum claro_status (*update_set_fingerprint)(struct claro_ctx *ctx, struct claro_update *up,
@@ -305,27 +306,27 @@ struct claro_host {
  * config is a NULL-terminated array of struct claro_cfg_key pointers, or NULL.
  * init and fini may be NULL. Since: ABI 1.0 */
 #define CLARO_PLUGIN_DEFINE(pname, pversion, plicense, pdescription, pconfig, pinit, pfini, ...) \
-	static const struct claro_component *const claro_components_[] = {__VA_ARGS__, NULL};   \
+	static const struct claro_component *const claro_components_[] = {__VA_ARGS__, NULL};    \
 	static const struct claro_module claro_module_ = {                                       \
-		CLARO_MODULE_MAGIC,                                                               \
-		CLARO_ABI_MAJOR,                                                                  \
-		CLARO_ABI_MINOR,                                                                  \
-		sizeof(struct claro_module),                                                      \
-		0,                                                                                \
-		#pname,                                                                           \
-		pversion,                                                                         \
-		CLARO_BUILD_ID,                                                                   \
-		plicense,                                                                         \
-		pdescription,                                                                     \
-		claro_components_,                                                                \
-		pconfig,                                                                          \
-		pinit,                                                                            \
-		pfini,                                                                            \
-	};                                                                                        \
+	    CLARO_MODULE_MAGIC,                                                                  \
+	    CLARO_ABI_MAJOR,                                                                     \
+	    CLARO_ABI_MINOR,                                                                     \
+	    sizeof(struct claro_module),                                                         \
+	    0,                                                                                   \
+	    #pname,                                                                              \
+	    pversion,                                                                            \
+	    CLARO_BUILD_ID,                                                                      \
+	    plicense,                                                                            \
+	    pdescription,                                                                        \
+	    claro_components_,                                                                   \
+	    pconfig,                                                                             \
+	    pinit,                                                                               \
+	    pfini,                                                                               \
+	};                                                                                       \
 	CLARO_EXPORT const struct claro_module *claro_plugin_##pname##_module(void);             \
 	CLARO_EXPORT const struct claro_module *claro_plugin_##pname##_module(void)              \
-	{                                                                                         \
-		return &claro_module_;                                                            \
+	{                                                                                        \
+		return &claro_module_;                                                           \
 	}
 
 #ifdef __cplusplus

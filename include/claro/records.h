@@ -33,10 +33,10 @@ struct claro_normalized_version {
 
 /* One installed package (Clair's Package). Since: ABI 1.0 */
 struct claro_package {
-	uint32_t struct_size;        /* sizeof(struct claro_package) at build time */
+	uint32_t struct_size; /* sizeof(struct claro_package) at build time */
 	const char *name;
-	const char *version;         /* as the package manager reports it (RPM: EVR, epoch 0 omitted) */
-	const char *kind;            /* CLARO_PACKAGE_BINARY or CLARO_PACKAGE_SOURCE */
+	const char *version; /* as the package manager reports it (RPM: EVR, epoch 0 omitted) */
+	const char *kind;    /* CLARO_PACKAGE_BINARY or CLARO_PACKAGE_SOURCE */
 	const char *arch;
 	const char *module;          /* RPM modularity "name:stream" */
 	const char *cpe;             /* CPE 2.3 formatted string */
@@ -50,7 +50,7 @@ struct claro_package {
 /* A distribution (os-release shaped; Clair's Distribution). Since: ABI 1.0 */
 struct claro_distribution {
 	uint32_t struct_size;
-	const char *did;             /* os-release ID */
+	const char *did; /* os-release ID */
 	const char *name;
 	const char *version;
 	const char *version_code_name;
@@ -76,15 +76,15 @@ struct claro_repository {
 struct claro_file_record {
 	uint32_t struct_size;
 	const char *path;
-	const char *kind;            /* CLARO_FILE_WHITEOUT */
+	const char *kind; /* CLARO_FILE_WHITEOUT */
 };
 
 /* Where a package lives in an image (Clair's Environment). Since: ABI 1.0 */
 struct claro_environment {
 	uint32_t struct_size;
 	const char *package_db;
-	const char *introduced_in;   /* digest of the layer that introduced it */
-	const struct claro_distribution *distribution;     /* or NULL */
+	const char *introduced_in;                          /* digest of the layer that introduced it */
+	const struct claro_distribution *distribution;      /* or NULL */
 	const struct claro_repository *const *repositories; /* NULL-terminated, or NULL */
 };
 
@@ -110,17 +110,17 @@ enum claro_severity {
  * Since: ABI 1.0 */
 struct claro_vulnerability {
 	uint32_t struct_size;
-	const char *id;              /* set by the host on records it hands out; ignored on emit */
-	const char *updater;         /* set by the host on emit */
-	const char *name;            /* advisory or CVE id as the vendor presents it */
+	const char *id;      /* set by the host on records it hands out; ignored on emit */
+	const char *updater; /* set by the host on emit */
+	const char *name;    /* advisory or CVE id as the vendor presents it */
 	const char *description;
-	int64_t issued;              /* seconds since the epoch; INT64_MIN when unknown */
-	const char *links;           /* URLs separated by spaces */
-	const char *severity;        /* vendor text */
+	int64_t issued;       /* seconds since the epoch; INT64_MIN when unknown */
+	const char *links;    /* URLs separated by spaces */
+	const char *severity; /* vendor text */
 	enum claro_severity normalized_severity;
-	const struct claro_package *package;          /* name, version, module, arch, kind */
+	const struct claro_package *package;           /* name, version, module, arch, kind */
 	const struct claro_distribution *distribution; /* or NULL */
-	const struct claro_repository *repository;    /* or NULL */
+	const struct claro_repository *repository;     /* or NULL */
 	const char *fixed_in_version;
 	enum claro_arch_op arch_op;
 	/* Half-open [lower, upper) interval of normalised versions; both kinds

@@ -73,8 +73,7 @@ static char *unquote_double(const char *start, const char *end)
 		return NULL;
 	w = out;
 	while (start < end) {
-		if (*start == '\\' && end - start >= 2 &&
-		    strchr("`\\\"$", start[1]) != NULL) {
+		if (*start == '\\' && end - start >= 2 && strchr("`\\\"$", start[1]) != NULL) {
 			*w++ = start[1];
 			start += 2;
 		} else {
@@ -94,8 +93,7 @@ static char *decode_value(const char *start, const char *end)
 	return copy_span(start, end);
 }
 
-static enum claro_status append_entry(struct osrelease *rel, char *key,
-				      char *value)
+static enum claro_status append_entry(struct osrelease *rel, char *key, char *value)
 {
 	if (rel->count == rel->capacity) {
 		size_t cap = rel->capacity ? rel->capacity * 2 : 16;
@@ -115,8 +113,7 @@ static enum claro_status append_entry(struct osrelease *rel, char *key,
 	return CLARO_OK;
 }
 
-static void set_error(struct osrelease_error *err, size_t line,
-		      const char *reason)
+static void set_error(struct osrelease_error *err, size_t line, const char *reason)
 {
 	if (err != NULL) {
 		err->line = line;
@@ -125,8 +122,7 @@ static void set_error(struct osrelease_error *err, size_t line,
 }
 
 /* Parse one line [start, end) (newline excluded). */
-static enum claro_status parse_line(struct osrelease *rel, const char *start,
-				    const char *end, size_t lineno,
+static enum claro_status parse_line(struct osrelease *rel, const char *start, const char *end, size_t lineno,
 				    struct osrelease_error *err)
 {
 	const char *eq, *kend, *vstart;
@@ -170,8 +166,7 @@ static enum claro_status parse_line(struct osrelease *rel, const char *start,
 	return st;
 }
 
-enum claro_status osrelease_parse(const char *data, size_t len,
-				  struct osrelease *out,
+enum claro_status osrelease_parse(const char *data, size_t len, struct osrelease *out,
 				  struct osrelease_error *err)
 {
 	const char *p, *end;

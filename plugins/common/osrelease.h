@@ -58,8 +58,7 @@ struct osrelease_error {
  * holds the entries and must be released with osrelease_free(). On failure
  * (CLARO_ERR_INVALID, CLARO_ERR_NOMEM) *out is left empty (safe to free) and
  * *err, if not NULL, is filled in. */
-enum claro_status osrelease_parse(const char *data, size_t len,
-				  struct osrelease *out,
+enum claro_status osrelease_parse(const char *data, size_t len, struct osrelease *out,
 				  struct osrelease_error *err);
 
 /* The value of the last assignment to key (exact, case-sensitive match), or

@@ -22,9 +22,9 @@
 
 #include "osrelease.h"
 
-#define OS_RELEASE "etc/os-release"
+#define OS_RELEASE     "etc/os-release"
 #define OS_RELEASE_MAX ((size_t)1 << 20)
-#define CODENAME_MAX 64
+#define CODENAME_MAX   64
 
 static int is_word_char(char c)
 {
@@ -82,7 +82,8 @@ static enum claro_status report(struct claro_ctx *ctx, struct claro_scan_result 
 	return ctx->host->add_distribution(ctx, out, &d);
 }
 
-static enum claro_status detect(struct claro_ctx *ctx, const struct osrelease *rel, struct claro_scan_result *out)
+static enum claro_status detect(struct claro_ctx *ctx, const struct osrelease *rel,
+				struct claro_scan_result *out)
 {
 	const char *id = osrelease_get(rel, "ID");
 	const char *version_id = osrelease_get(rel, "VERSION_ID");
@@ -94,16 +95,20 @@ static enum claro_status detect(struct claro_ctx *ctx, const struct osrelease *r
 	if (id == NULL || strcmp(id, "debian") != 0 || version_id == NULL)
 		return CLARO_OK;
 	if ((number = release_number(version_id)) < 0) {
-		ctx->host->error(ctx, CLARO_ERR_INVALID, "could not read the Debian release from " OS_RELEASE);
-		ctx->host->error_detail(ctx, "VERSION_ID is \"%s\", but Debian releases are whole numbers.", version_id);
-		ctx->host->error_hint(ctx, "Check the image's " OS_RELEASE "; a Debian image has VERSION_ID=\"12\" "
+		ctx->host->error(ctx, CLARO_ERR_INVALID,
+				 "could not read the Debian release from " OS_RELEASE);
+		ctx->host->error_detail(ctx, "VERSION_ID is \"%s\", but Debian releases are whole numbers.",
+					version_id);
+		ctx->host->error_hint(ctx, "Check the image's " OS_RELEASE
+					   "; a Debian image has VERSION_ID=\"12\" "
 					   "or similar.");
 		return CLARO_ERR_INVALID;
 	}
 	if (codename == NULL || *codename == '\0' || strlen(codename) >= CODENAME_MAX) {
 		if (version == NULL || !codename_from_version(version, buf, sizeof(buf))) {
 			ctx->host->log(ctx, CLARO_LOG_WARNING,
-				       OS_RELEASE " says Debian %ld but names no code name; no distribution reported",
+				       OS_RELEASE
+				       " says Debian %ld but names no code name; no distribution reported",
 				       number);
 			return CLARO_OK;
 		}
@@ -112,7 +117,8 @@ static enum claro_status detect(struct claro_ctx *ctx, const struct osrelease *r
 	return report(ctx, out, number, codename);
 }
 
-static enum claro_status debian_scan(struct claro_ctx *ctx, struct claro_layer *layer, struct claro_scan_result *out)
+static enum claro_status debian_scan(struct claro_ctx *ctx, struct claro_layer *layer,
+				     struct claro_scan_result *out)
 {
 	const struct claro_host *h = ctx->host;
 	unsigned char *data = NULL;
@@ -132,8 +138,9 @@ static enum claro_status debian_scan(struct claro_ctx *ctx, struct claro_layer *
 	if (st != CLARO_OK) {
 		h->error(ctx, st, "could not parse " OS_RELEASE);
 		h->error_detail(ctx, "Line %zu: %s.", perr.line, perr.reason);
-		h->error_hint(ctx, "os-release(5) files hold KEY=value lines; fix or remove the image's " OS_RELEASE
-				   ".");
+		h->error_hint(
+		    ctx,
+		    "os-release(5) files hold KEY=value lines; fix or remove the image's " OS_RELEASE ".");
 		return st;
 	}
 	st = detect(ctx, &rel, out);
@@ -142,13 +149,13 @@ static enum claro_status debian_scan(struct claro_ctx *ctx, struct claro_layer *
 }
 
 static const struct claro_distribution_scanner_ops debian_ops = {
-	sizeof(struct claro_distribution_scanner_ops),
-	debian_scan,
+    sizeof(struct claro_distribution_scanner_ops),
+    debian_scan,
 };
 
 static const struct claro_component debian_scanner = {
-	sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "debian", "3", &debian_ops,
+    sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "debian", "3", &debian_ops,
 };
 
-CLARO_PLUGIN_DEFINE(debian, "1.0.0", "Apache-2.0", "Detects Debian releases from etc/os-release", NULL, NULL, NULL,
-		    &debian_scanner)
+CLARO_PLUGIN_DEFINE(debian, "1.0.0", "Apache-2.0", "Detects Debian releases from etc/os-release", NULL, NULL,
+		    NULL, &debian_scanner)

@@ -109,7 +109,8 @@ static void check_txtar(const char *dir, const char *name)
 		free(txt);
 		return;
 	}
-	json_object_foreach(want, key, value) {
+	json_object_foreach(want, key, value)
+	{
 		const char *got = osrelease_get(&rel, key);
 
 		if (got == NULL || !json_is_string(value) || strcmp(got, json_string_value(value)) != 0) {
@@ -128,7 +129,8 @@ static void check_txtar(const char *dir, const char *name)
 			distinct++;
 	}
 	ok(mismatches == 0 && distinct == json_object_size(want),
-	   "%s: the %zu keys and values equal claircore's (%zu keys parsed)", name, json_object_size(want), distinct);
+	   "%s: the %zu keys and values equal claircore's (%zu keys parsed)", name, json_object_size(want),
+	   distinct);
 	osrelease_free(&rel);
 	json_decref(want);
 	free(txt);
@@ -155,7 +157,8 @@ static void clair_cases(void)
 	while ((de = readdir(d)) != NULL && n < 256) {
 		size_t l = strlen(de->d_name);
 
-		if (l > 6 && strcmp(de->d_name + l - 6, ".txtar") == 0 && (names[n] = malloc(l + 1)) != NULL) {
+		if (l > 6 && strcmp(de->d_name + l - 6, ".txtar") == 0 &&
+		    (names[n] = malloc(l + 1)) != NULL) {
 			memcpy(names[n], de->d_name, l + 1);
 			n++;
 		}
@@ -190,7 +193,7 @@ static void fails_at(const char *input, size_t len, size_t line, const char *rea
 	enum claro_status st = osrelease_parse(input, len, &rel, &perr);
 
 	ok(st == CLARO_ERR_INVALID && perr.line == line && perr.reason != NULL &&
-		   strstr(perr.reason, reason_part) != NULL && rel.count == 0,
+	       strstr(perr.reason, reason_part) != NULL && rel.count == 0,
 	   "%s: invalid at line %zu (%s)", what, perr.line, perr.reason ? perr.reason : "no reason");
 	osrelease_free(&rel); /* safe on the emptied result */
 }
@@ -219,9 +222,11 @@ static void rules(void)
 	value_is("ID=no-newline-at-end", "ID", "no-newline-at-end", "last line without a newline");
 	value_is("id=lower\n", "ID", NULL, "keys are case-sensitive");
 
-	ok(osrelease_parse("", 0, &rel, &perr) == CLARO_OK && rel.count == 0, "empty input is valid and empty");
+	ok(osrelease_parse("", 0, &rel, &perr) == CLARO_OK && rel.count == 0,
+	   "empty input is valid and empty");
 	osrelease_free(&rel);
-	ok(osrelease_parse(NULL, 0, &rel, &perr) == CLARO_OK && rel.count == 0, "NULL with length 0 is empty");
+	ok(osrelease_parse(NULL, 0, &rel, &perr) == CLARO_OK && rel.count == 0,
+	   "NULL with length 0 is empty");
 	osrelease_free(&rel);
 
 	fails_at("ID=x\ninvalid\n", 12, 2, "'='", "a line without '='");

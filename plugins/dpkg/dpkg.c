@@ -23,8 +23,8 @@
 
 #include "dpkgdb.h"
 
-#define STATUS_MAX ((size_t)256 << 20) /* the largest real status files are a few MiB */
-#define MD5SUMS_MAX ((size_t)64 << 20)
+#define STATUS_MAX     ((size_t)256 << 20) /* the largest real status files are a few MiB */
+#define MD5SUMS_MAX    ((size_t)64 << 20)
 #define MD5SUMS_SUFFIX ".md5sums"
 
 /* A growable list of owned path strings. */
@@ -221,8 +221,8 @@ static enum claro_status emit(struct claro_ctx *ctx, struct claro_scan_result *o
  * which no paragraph at all could be read is an error (a status file next to
  * info/ must be one); otherwise it is only logged (status.d may hold other
  * files, such as maintainer scripts). */
-static enum claro_status parse_db(struct claro_ctx *ctx, const char *path, const unsigned char *data, size_t len,
-				  enum dpkgdb_mode mode, int strict, struct dpkg_list *list)
+static enum claro_status parse_db(struct claro_ctx *ctx, const char *path, const unsigned char *data,
+				  size_t len, enum dpkgdb_mode mode, int strict, struct dpkg_list *list)
 {
 	const struct claro_host *h = ctx->host;
 	struct dpkgdb_report rep;
@@ -232,11 +232,13 @@ static enum claro_status parse_db(struct claro_ctx *ctx, const char *path, const
 		return out_of_memory(ctx);
 	if (st == CLARO_ERR_INVALID) {
 		h->error(ctx, CLARO_ERR_INVALID, "could not parse dpkg database %s", path);
-		h->error_detail(ctx, "The package entry starting at line %zu has no %s field, which every "
-				     "installed package must have.",
+		h->error_detail(ctx,
+				"The package entry starting at line %zu has no %s field, which every "
+				"installed package must have.",
 				rep.invalid_line, rep.invalid_field);
-		h->error_hint(ctx, "The file is damaged or was not written by dpkg; rebuild the image with an "
-				   "intact dpkg database, or remove the file from the image.");
+		h->error_hint(ctx,
+			      "The file is damaged or was not written by dpkg; rebuild the image with an "
+			      "intact dpkg database, or remove the file from the image.");
 		return st;
 	}
 	if (st != CLARO_OK)
@@ -249,16 +251,18 @@ static enum claro_status parse_db(struct claro_ctx *ctx, const char *path, const
 		h->error(ctx, CLARO_ERR_INVALID, "could not parse dpkg database %s", path);
 		h->error_detail(ctx, "No package entry in the file could be read: line %zu: %s.",
 				rep.first_bad_line, rep.first_bad_reason);
-		h->error_hint(ctx, "The file is damaged or is not a dpkg status file; rebuild the image with an "
-				   "intact dpkg database, or remove the file from the image.");
+		h->error_hint(ctx,
+			      "The file is damaged or is not a dpkg status file; rebuild the image with an "
+			      "intact dpkg database, or remove the file from the image.");
 		return CLARO_ERR_INVALID;
 	}
 	if (rep.incomplete > 0)
-		h->log(ctx, CLARO_LOG_WARNING, "%s: skipped %zu entr%s without a Package or Version field", path,
-		       rep.incomplete, rep.incomplete == 1 ? "y" : "ies");
+		h->log(ctx, CLARO_LOG_WARNING, "%s: skipped %zu entr%s without a Package or Version field",
+		       path, rep.incomplete, rep.incomplete == 1 ? "y" : "ies");
 	if (rep.malformed > 0)
-		h->log(ctx, CLARO_LOG_WARNING, "%s: skipped %zu malformed entr%s (first at line %zu: %s)", path,
-		       rep.malformed, rep.malformed == 1 ? "y" : "ies", rep.first_bad_line, rep.first_bad_reason);
+		h->log(ctx, CLARO_LOG_WARNING, "%s: skipped %zu malformed entr%s (first at line %zu: %s)",
+		       path, rep.malformed, rep.malformed == 1 ? "y" : "ies", rep.first_bad_line,
+		       rep.first_bad_reason);
 	dpkg_list_sort(list);
 	return CLARO_OK;
 }
@@ -330,7 +334,8 @@ static enum claro_status scan_status_db(struct claro_ctx *ctx, struct claro_laye
 	return st;
 }
 
-static enum claro_status dpkg_scan(struct claro_ctx *ctx, struct claro_layer *layer, struct claro_scan_result *out)
+static enum claro_status dpkg_scan(struct claro_ctx *ctx, struct claro_layer *layer,
+				   struct claro_scan_result *out)
 {
 	struct db_walk w = {ctx->host, {0}, {0}, 0};
 	enum claro_status st = ctx->host->fs_walk(ctx, layer, "", find_databases, &w);
@@ -370,7 +375,8 @@ static int find_status_d_files(struct claro_ctx *ctx, const struct claro_file_in
 	struct file_walk *w = arg;
 
 	(void)ctx;
-	if (info->type != CLARO_FILE_REGULAR || !is_in_status_d(info->path) || ends_with(info->path, MD5SUMS_SUFFIX))
+	if (info->type != CLARO_FILE_REGULAR || !is_in_status_d(info->path) ||
+	    ends_with(info->path, MD5SUMS_SUFFIX))
 		return 0;
 	if (path_list_add(w->host, &w->files, info->path, strlen(info->path)) != 0) {
 		w->failed = 1;
@@ -379,8 +385,8 @@ static int find_status_d_files(struct claro_ctx *ctx, const struct claro_file_in
 	return 0;
 }
 
-static enum claro_status scan_distroless_file(struct claro_ctx *ctx, struct claro_layer *layer, const char *path,
-					      struct claro_scan_result *out)
+static enum claro_status scan_distroless_file(struct claro_ctx *ctx, struct claro_layer *layer,
+					      const char *path, struct claro_scan_result *out)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
@@ -412,24 +418,25 @@ static enum claro_status distroless_scan(struct claro_ctx *ctx, struct claro_lay
 }
 
 static const struct claro_package_scanner_ops dpkg_ops = {
-	sizeof(struct claro_package_scanner_ops),
-	dpkg_scan,
-	NULL,
+    sizeof(struct claro_package_scanner_ops),
+    dpkg_scan,
+    NULL,
 };
 
 static const struct claro_package_scanner_ops distroless_ops = {
-	sizeof(struct claro_package_scanner_ops),
-	distroless_scan,
-	NULL,
+    sizeof(struct claro_package_scanner_ops),
+    distroless_scan,
+    NULL,
 };
 
 static const struct claro_component dpkg_scanner = {
-	sizeof(struct claro_component), CLARO_KIND_PACKAGE_SCANNER, 0, "dpkg", "7", &dpkg_ops,
+    sizeof(struct claro_component), CLARO_KIND_PACKAGE_SCANNER, 0, "dpkg", "7", &dpkg_ops,
 };
 
 static const struct claro_component distroless_scanner = {
-	sizeof(struct claro_component), CLARO_KIND_PACKAGE_SCANNER, 0, "dpkg-distroless", "1", &distroless_ops,
+    sizeof(struct claro_component), CLARO_KIND_PACKAGE_SCANNER, 0, "dpkg-distroless", "1", &distroless_ops,
 };
 
-CLARO_PLUGIN_DEFINE(dpkg, "1.0.0", "Apache-2.0", "Debian packages from dpkg status files and distroless status.d",
-		    NULL, NULL, NULL, &dpkg_scanner, &distroless_scanner)
+CLARO_PLUGIN_DEFINE(dpkg, "1.0.0", "Apache-2.0",
+		    "Debian packages from dpkg status files and distroless status.d", NULL, NULL, NULL,
+		    &dpkg_scanner, &distroless_scanner)

@@ -100,7 +100,8 @@ static enum claro_status split_source(const char *source, const struct dpkg_pkg 
 			vend--;
 	}
 	*name = nend > nstart ? dup_span(nstart, (size_t)(nend - nstart)) : dup_str(bin->name);
-	*version = vstart != NULL && vend > vstart ? dup_span(vstart, (size_t)(vend - vstart)) : dup_str(bin->version);
+	*version = vstart != NULL && vend > vstart ? dup_span(vstart, (size_t)(vend - vstart))
+						   : dup_str(bin->version);
 	if (*name == NULL || *version == NULL) {
 		free(*name);
 		free(*version);

@@ -37,10 +37,10 @@ enum dpkgdb_mode {
 struct dpkg_pkg {
 	char *name;
 	char *version;
-	char *arch;        /* "" when the paragraph has no Architecture */
+	char *arch; /* "" when the paragraph has no Architecture */
 	char *src_name;
 	char *src_version;
-	char hint[33];     /* md5 hex of the .md5sums file, "" when none */
+	char hint[33]; /* md5 hex of the .md5sums file, "" when none */
 };
 
 struct dpkg_list {
@@ -51,14 +51,14 @@ struct dpkg_list {
 
 /* What the parse saw, for logs and error messages. Reasons are static. */
 struct dpkgdb_report {
-	size_t paragraphs;          /* well-formed paragraphs read */
-	size_t malformed;           /* paragraphs skipped as malformed */
-	size_t first_bad_line;      /* line of the first malformed paragraph */
+	size_t paragraphs;     /* well-formed paragraphs read */
+	size_t malformed;      /* paragraphs skipped as malformed */
+	size_t first_bad_line; /* line of the first malformed paragraph */
 	const char *first_bad_reason;
-	size_t incomplete;          /* DPKGDB_DISTROLESS: entries without Package or Version, skipped */
-	int not_dpkg;               /* a vcpkg status file: nothing taken */
-	size_t invalid_line;        /* CLARO_ERR_INVALID: paragraph's first line */
-	const char *invalid_field;  /* CLARO_ERR_INVALID: "Package" or "Version" */
+	size_t incomplete;         /* DPKGDB_DISTROLESS: entries without Package or Version, skipped */
+	int not_dpkg;              /* a vcpkg status file: nothing taken */
+	size_t invalid_line;       /* CLARO_ERR_INVALID: paragraph's first line */
+	const char *invalid_field; /* CLARO_ERR_INVALID: "Package" or "Version" */
 };
 
 /* Parse len bytes into *out (appending; out must be zeroed or hold earlier

@@ -31,8 +31,8 @@ static const char *render(const struct dpkg_list *list)
 	buf[0] = '\0';
 	for (size_t i = 0; i < list->count && off < sizeof(buf); i++) {
 		const struct dpkg_pkg *p = &list->items[i];
-		int n = snprintf(buf + off, sizeof(buf) - off, "%s %s %s %s %s;", p->name, p->version, p->arch,
-				 p->src_name, p->src_version);
+		int n = snprintf(buf + off, sizeof(buf) - off, "%s %s %s %s %s;", p->name, p->version,
+				 p->arch, p->src_name, p->src_version);
 
 		if (n < 0)
 			break;
@@ -67,14 +67,16 @@ static void source_forms(void)
 	struct dpkgdb_report r;
 
 	parse("Package: libssl3\nStatus: install ok installed\nVersion: 3.0.11-1~deb12u2\nSource: openssl\n\n"
-	      "Package: libselinux1\nStatus: install ok installed\nVersion: 3.4-1+b6\nSource: libselinux (3.4-1)\n\n"
+	      "Package: libselinux1\nStatus: install ok installed\nVersion: 3.4-1+b6\nSource: libselinux "
+	      "(3.4-1)\n\n"
 	      "Package: odd\nStatus: install ok installed\nVersion: 1\nSource: src  (  2  )  \n\n"
 	      "Package: unclosed\nStatus: install ok installed\nVersion: 1\nSource: s (9\n\n"
 	      "Package: empty-version\nStatus: install ok installed\nVersion: 5\nSource: s ()\n",
 	      DPKGDB_STATUS, &l, &r);
 	dpkg_list_sort(&l);
-	is_str(render(&l), "empty-version 5  s 5;libselinux1 3.4-1+b6  libselinux 3.4-1;libssl3 3.0.11-1~deb12u2  "
-			   "openssl 3.0.11-1~deb12u2;odd 1  src 2;unclosed 1  s 9;",
+	is_str(render(&l),
+	       "empty-version 5  s 5;libselinux1 3.4-1+b6  libselinux 3.4-1;libssl3 3.0.11-1~deb12u2  "
+	       "openssl 3.0.11-1~deb12u2;odd 1  src 2;unclosed 1  s 9;",
 	       "Source: name, name (version), spacing, no architecture, sorted by name");
 	dpkg_list_free(&l);
 }
@@ -87,25 +89,26 @@ static void required_fields(void)
 	ok(parse("Package: a\nStatus: install ok installed\nVersion: 1\n\n"
 		 "Status: install ok installed\nVersion: 2\n",
 		 DPKGDB_STATUS, &l, &r) == CLARO_ERR_INVALID &&
-		   l.count == 0 && r.invalid_line == 5 && strcmp(r.invalid_field, "Package") == 0,
+	       l.count == 0 && r.invalid_line == 5 && strcmp(r.invalid_field, "Package") == 0,
 	   "an entry without Package: invalid, line 5, nothing kept");
 	dpkg_list_free(&l);
 	ok(parse("Package: a\nStatus: install ok installed\n", DPKGDB_STATUS, &l, &r) == CLARO_ERR_INVALID &&
-		   strcmp(r.invalid_field, "Version") == 0,
+	       strcmp(r.invalid_field, "Version") == 0,
 	   "an installed entry without Version is invalid");
 	dpkg_list_free(&l);
-	ok(parse("Package: a\nStatus: deinstall ok config-files\n", DPKGDB_STATUS, &l, &r) == CLARO_OK && l.count == 0,
+	ok(parse("Package: a\nStatus: deinstall ok config-files\n", DPKGDB_STATUS, &l, &r) == CLARO_OK &&
+	       l.count == 0,
 	   "Version is not required of removed packages");
 	dpkg_list_free(&l);
-	ok(parse("Package: a\nVersion: 1\n\nPackage: b\n\nPackage:\nVersion: 2\n", DPKGDB_DISTROLESS, &l, &r) ==
-			   CLARO_OK &&
-		   l.count == 1 && r.incomplete == 2,
+	ok(parse("Package: a\nVersion: 1\n\nPackage: b\n\nPackage:\nVersion: 2\n", DPKGDB_DISTROLESS, &l,
+		 &r) == CLARO_OK &&
+	       l.count == 1 && r.incomplete == 2,
 	   "distroless: incomplete entries are skipped and counted");
 	dpkg_list_free(&l);
 	ok(parse("Package: zlib\nVersion: 1.2\nArchitecture: x64-windows\nStatus: install ok installed\n\n"
 		 "Package: curl\nFeature: ssl\nArchitecture: x64-windows\nStatus: install ok installed\n",
 		 DPKGDB_STATUS, &l, &r) == CLARO_OK &&
-		   r.not_dpkg && l.count == 0,
+	       r.not_dpkg && l.count == 0,
 	   "vcpkg status file: not a dpkg database, nothing kept, no error");
 	dpkg_list_free(&l);
 }
@@ -126,11 +129,11 @@ static void malformed(void)
 	   "two skipped, the first at line 6 (%zu, %s)", r.first_bad_line, r.first_bad_reason);
 	dpkg_list_free(&l);
 	ok(parse("Package: a\nStat us: x\n", DPKGDB_STATUS, &l, &r) == CLARO_OK && r.malformed == 1 &&
-		   strstr(r.first_bad_reason, "blank") != NULL,
+	       strstr(r.first_bad_reason, "blank") != NULL,
 	   "a field name with a blank is malformed");
 	dpkg_list_free(&l);
-	ok(dpkgdb_parse("Package: a\0\nVersion: 1\n", 24, DPKGDB_DISTROLESS, &l, &r) == CLARO_OK && l.count == 0 &&
-		   r.malformed == 1 && strstr(r.first_bad_reason, "NUL") != NULL,
+	ok(dpkgdb_parse("Package: a\0\nVersion: 1\n", 24, DPKGDB_DISTROLESS, &l, &r) == CLARO_OK &&
+	       l.count == 0 && r.malformed == 1 && strstr(r.first_bad_reason, "NUL") != NULL,
 	   "a NUL byte makes the entry malformed");
 	dpkg_list_free(&l);
 }
@@ -140,15 +143,18 @@ static void deb822_reader(void)
 	struct rfc822_reader rd;
 	struct rfc822_paragraph p;
 	struct rfc822_error e;
-	const char *text = "\n\n\nPackage: a\nDescription: short\n long line\n .\n\tindented\nVERSION:   1  \n"
-			   "\n   \n\nPackage: b\n";
+	const char *text =
+	    "\n\n\nPackage: a\nDescription: short\n long line\n .\n\tindented\nVERSION:   1  \n"
+	    "\n   \n\nPackage: b\n";
 
 	rfc822_reader_init(&rd, text, strlen(text));
-	ok(rfc822_next(&rd, &p, &e) == CLARO_OK && p.first_line == 4 && p.count == 3, "first paragraph at line 4");
+	ok(rfc822_next(&rd, &p, &e) == CLARO_OK && p.first_line == 4 && p.count == 3,
+	   "first paragraph at line 4");
 	is_str(rfc822_get(&p, "description"), "short\nlong line\n.\nindented", "continuation lines joined");
 	is_str(rfc822_get(&p, "Version"), "1", "names match in any case, values trimmed");
 	rfc822_paragraph_free(&p);
-	ok(rfc822_next(&rd, &p, &e) == CLARO_OK && p.first_line == 13, "blank-only lines separate paragraphs");
+	ok(rfc822_next(&rd, &p, &e) == CLARO_OK && p.first_line == 13,
+	   "blank-only lines separate paragraphs");
 	rfc822_paragraph_free(&p);
 	ok(rfc822_next(&rd, &p, &e) == CLARO_ERR_NOT_FOUND, "then the end");
 }

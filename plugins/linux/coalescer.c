@@ -136,7 +136,8 @@ static enum claro_status find_databases(struct coalesce_state *s)
 
 			if (!d) /* cannot happen: the list was built from these names */
 				return s->ctx->host->error(s->ctx, CLARO_ERR_INTERNAL,
-							   "package database \"%s\" vanished from the list", db);
+							   "package database \"%s\" vanished from the list",
+							   db);
 			di = (size_t)(d - s->dbs);
 			s->db_of[k++] = di;
 			s->dbs[di].top = l; /* layers go up, so the last write is the highest */

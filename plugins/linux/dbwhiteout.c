@@ -7,9 +7,9 @@
 
 #include "dbwhiteout.h"
 
-#define WH_PREFIX ".wh."
+#define WH_PREFIX     ".wh."
 #define WH_PREFIX_LEN (sizeof(WH_PREFIX) - 1)
-#define WH_OPAQUE ".wh..wh..opq"
+#define WH_OPAQUE     ".wh..wh..opq"
 
 struct slice {
 	const char *p;
@@ -22,9 +22,9 @@ static const struct {
 	const char *kind;
 	const char *file;
 } db_files[] = {
-	{"bdb", "Packages"},
-	{"sqlite", "rpmdb.sqlite"},
-	{"ndb", "Packages.db"},
+    {"bdb", "Packages"},
+    {"sqlite", "rpmdb.sqlite"},
+    {"ndb", "Packages.db"},
 };
 
 /* Layer paths are relative, but tolerate "/", "./" and trailing slashes. */

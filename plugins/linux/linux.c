@@ -19,40 +19,39 @@
 #define LINUX_COALESCER_VERSION "1"
 
 static const char *const dpkg_scanners[] = {
-	"dpkg",   /* var/lib/dpkg/status */
-	"dpkg-distroless", /* var/lib/dpkg/status.d/<package> */
-	"debian", /* distribution */
-	"ubuntu", /* distribution */
-	"whiteout",
-	NULL,
+    "dpkg",            /* var/lib/dpkg/status */
+    "dpkg-distroless", /* var/lib/dpkg/status.d/<package> */
+    "debian",          /* distribution */
+    "ubuntu",          /* distribution */
+    "whiteout",
+    NULL,
 };
 
 static const char *const alpine_scanners[] = {
-	"apk",    /* lib/apk/db/installed */
-	"alpine", /* distribution */
-	"whiteout",
-	NULL,
+    "apk",    /* lib/apk/db/installed */
+    "alpine", /* distribution */
+    "whiteout",
+    NULL,
 };
 
 static const struct claro_coalescer_ops dpkg_ops = {
-	sizeof(struct claro_coalescer_ops),
-	dpkg_scanners,
-	linux_coalesce,
+    sizeof(struct claro_coalescer_ops),
+    dpkg_scanners,
+    linux_coalesce,
 };
 
 static const struct claro_coalescer_ops alpine_ops = {
-	sizeof(struct claro_coalescer_ops),
-	alpine_scanners,
-	linux_coalesce,
+    sizeof(struct claro_coalescer_ops),
+    alpine_scanners,
+    linux_coalesce,
 };
 
 static const struct claro_component dpkg_coalescer = {
-	sizeof(struct claro_component), CLARO_KIND_COALESCER, 0, "dpkg", LINUX_COALESCER_VERSION, &dpkg_ops,
+    sizeof(struct claro_component), CLARO_KIND_COALESCER, 0, "dpkg", LINUX_COALESCER_VERSION, &dpkg_ops,
 };
 
 static const struct claro_component alpine_coalescer = {
-	sizeof(struct claro_component), CLARO_KIND_COALESCER, 0, "alpine", LINUX_COALESCER_VERSION,
-	&alpine_ops,
+    sizeof(struct claro_component), CLARO_KIND_COALESCER, 0, "alpine", LINUX_COALESCER_VERSION, &alpine_ops,
 };
 
 CLARO_PLUGIN_DEFINE(linux, "1.0.0", "Apache-2.0",

@@ -29,8 +29,9 @@
 static struct registry reg;
 
 /* did, name, version, version_code_name, version_id; no arch, cpe, pretty name */
-#define DIST(var, did, name, version, code, id) \
-	static const struct claro_distribution var = {sizeof(var), did, name, version, code, id, NULL, NULL, NULL}
+#define DIST(var, did, name, version, code, id)                                               \
+	static const struct claro_distribution var = {sizeof(var), did,  name, version, code, \
+						      id,          NULL, NULL, NULL}
 DIST(deb11, "debian", "Debian GNU/Linux", "11 (bullseye)", "bullseye", "11");
 DIST(deb12, "debian", "Debian GNU/Linux", "12 (bookworm)", "bookworm", "12");
 DIST(ubu22, "ubuntu", "Ubuntu", "22.04", "jammy", "22.04");

@@ -20,8 +20,8 @@
 
 #include "osrelease.h"
 
-#define LSB_RELEASE "etc/lsb-release"
-#define OS_RELEASE "etc/os-release"
+#define LSB_RELEASE      "etc/lsb-release"
+#define OS_RELEASE       "etc/os-release"
 #define RELEASE_FILE_MAX ((size_t)1 << 20)
 
 /* The keys of one kind of release file. */
@@ -32,7 +32,8 @@ struct release_keys {
 	const char *codename;
 };
 
-static const struct release_keys lsb_keys = {LSB_RELEASE, "DISTRIB_ID", "DISTRIB_RELEASE", "DISTRIB_CODENAME"};
+static const struct release_keys lsb_keys = {LSB_RELEASE, "DISTRIB_ID", "DISTRIB_RELEASE",
+					     "DISTRIB_CODENAME"};
 static const struct release_keys os_keys = {OS_RELEASE, "ID", "VERSION_ID", "VERSION_CODENAME"};
 
 static int equal_nocase(const char *a, const char *b)
@@ -134,7 +135,8 @@ static enum claro_status load(struct claro_ctx *ctx, struct claro_layer *layer, 
 	return st;
 }
 
-static enum claro_status ubuntu_scan(struct claro_ctx *ctx, struct claro_layer *layer, struct claro_scan_result *out)
+static enum claro_status ubuntu_scan(struct claro_ctx *ctx, struct claro_layer *layer,
+				     struct claro_scan_result *out)
 {
 	const struct release_keys *keys = &lsb_keys;
 	struct osrelease rel;
@@ -152,21 +154,22 @@ static enum claro_status ubuntu_scan(struct claro_ctx *ctx, struct claro_layer *
 	id = osrelease_get(&rel, keys->id);
 	release = osrelease_get(&rel, keys->release);
 	codename = osrelease_get(&rel, keys->codename);
-	if (id != NULL && equal_nocase(id, "ubuntu") && release != NULL && *release != '\0' && codename != NULL &&
-	    *codename != '\0')
+	if (id != NULL && equal_nocase(id, "ubuntu") && release != NULL && *release != '\0' &&
+	    codename != NULL && *codename != '\0')
 		st = report(ctx, out, release, codename);
 	osrelease_free(&rel);
 	return st;
 }
 
 static const struct claro_distribution_scanner_ops ubuntu_ops = {
-	sizeof(struct claro_distribution_scanner_ops),
-	ubuntu_scan,
+    sizeof(struct claro_distribution_scanner_ops),
+    ubuntu_scan,
 };
 
 static const struct claro_component ubuntu_scanner = {
-	sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "ubuntu", "3", &ubuntu_ops,
+    sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "ubuntu", "3", &ubuntu_ops,
 };
 
-CLARO_PLUGIN_DEFINE(ubuntu, "1.0.0", "Apache-2.0", "Detects Ubuntu releases from etc/lsb-release or etc/os-release",
-		    NULL, NULL, NULL, &ubuntu_scanner)
+CLARO_PLUGIN_DEFINE(ubuntu, "1.0.0", "Apache-2.0",
+		    "Detects Ubuntu releases from etc/lsb-release or etc/os-release", NULL, NULL, NULL,
+		    &ubuntu_scanner)

@@ -45,13 +45,13 @@ static enum claro_status whiteout_scan(struct claro_ctx *ctx, struct claro_layer
 }
 
 static const struct claro_file_scanner_ops whiteout_ops = {
-	sizeof(struct claro_file_scanner_ops),
-	whiteout_scan,
+    sizeof(struct claro_file_scanner_ops),
+    whiteout_scan,
 };
 
 static const struct claro_component whiteout_scanner = {
-	sizeof(struct claro_component), CLARO_KIND_FILE_SCANNER, 0, "whiteout", "1", &whiteout_ops,
+    sizeof(struct claro_component), CLARO_KIND_FILE_SCANNER, 0, "whiteout", "1", &whiteout_ops,
 };
 
-CLARO_PLUGIN_DEFINE(whiteout, "1.0.0", "Apache-2.0", "Records .wh.* whiteout files of each layer", NULL,
-		    NULL, NULL, &whiteout_scanner)
+CLARO_PLUGIN_DEFINE(whiteout, "1.0.0", "Apache-2.0", "Records .wh.* whiteout files of each layer", NULL, NULL,
+		    NULL, &whiteout_scanner)

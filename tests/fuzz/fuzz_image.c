@@ -36,7 +36,8 @@ static void fuzz_archive(const uint8_t *data, size_t size)
 
 	if (!path[0]) {
 		const char *tmp = getenv("TMPDIR");
-		snprintf(path, sizeof(path), "%s/claro-fuzz-image-%ld.tar", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+		snprintf(path, sizeof(path), "%s/claro-fuzz-image-%ld.tar", tmp && *tmp ? tmp : "/tmp",
+			 (long)getpid());
 		snprintf(spec, sizeof(spec), "docker-archive:%s", path);
 	}
 	fp = fopen(path, "wb");
@@ -74,9 +75,7 @@ static void fuzz_document(const uint8_t *data, size_t size)
 		    !oci_digest_valid(json_string_value(json_object_get(desc, "digest"))))
 			__builtin_trap();
 		break;
-	case OCI_DOC_MANIFEST:
-		oci_manifest_layers(doc, &layers, &err);
-		break;
+	case OCI_DOC_MANIFEST: oci_manifest_layers(doc, &layers, &err); break;
 	default: break;
 	}
 	oci_platform_free(&plat);

@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!manifest_digest_valid(m.hash) || m.n_layers == 0)
 			__builtin_trap();
 		for (size_t i = 0; i < m.n_layers; i++)
-			if (!manifest_digest_valid(m.layers[i].hash) || !m.layers[i].uri || !m.layers[i].headers)
+			if (!manifest_digest_valid(m.layers[i].hash) || !m.layers[i].uri ||
+			    !m.layers[i].headers)
 				__builtin_trap();
 		manifest_free(&m);
 	} else if (!err.message || !err.detail) {

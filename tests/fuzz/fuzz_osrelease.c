@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < rel.count; i++) {
 		const struct osrelease_entry *e = &rel.entries[i];
 
-		if (!*e->key || strchr(e->key, '=') != NULL || strlen(e->key) > size || strlen(e->value) > size)
+		if (!*e->key || strchr(e->key, '=') != NULL || strlen(e->key) > size ||
+		    strlen(e->value) > size)
 			abort();
 		if (osrelease_get(&rel, e->key) == NULL)
 			abort();

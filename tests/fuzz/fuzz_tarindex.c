@@ -3,7 +3,9 @@
  * are decompressed first, up to 32 MiB, so the seeds reach the parser as the
  * fetcher would hand them over. Any input must end in CLARO_OK or a
  * CLARO_ERR_* with a message; an index must be sorted, unique, with regular
- * files' data inside the file and every entry's parent present.
+ * files' data inside the file and every entry's parent present. The layer
+ * filesystem over it (core/layerfs_tar.c + core/layerfs.c) is then walked
+ * and every regular file read through symlink resolution.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -18,6 +20,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "../../core/layerfs_tar.h"
 #include "../../core/tarindex.h"
 
 #define MAX_OUT (32u << 20)
@@ -84,7 +87,8 @@ static void check(const struct tarindex *ix, uint64_t file_size)
 		if (name[0] == '/' || strcmp(name, "..") == 0 || strncmp(name, "../", 3) == 0 ||
 		    strstr(name, "/../") || strstr(name, "//"))
 			abort(); /* normalised */
-		if (e->type == CLARO_FILE_REGULAR && (e->offset > file_size || e->size > file_size - e->offset))
+		if (e->type == CLARO_FILE_REGULAR &&
+		    (e->offset > file_size || e->size > file_size - e->offset))
 			abort(); /* data inside the file */
 		if (slash) {
 			char *parent = strndup(name, (size_t)(slash - name));
@@ -96,6 +100,36 @@ static void check(const struct tarindex *ix, uint64_t file_size)
 		if (e->type == CLARO_FILE_SYMLINK && !tarindex_link(ix, e))
 			abort();
 	}
+}
+
+static int read_each(const struct claro_file_info *info, void *arg)
+{
+	struct claro_layer *layer = arg;
+	struct error err = ERROR_INIT;
+	struct claro_file *file = NULL;
+	unsigned char buf[64];
+	size_t got = 0;
+
+	/* Through layer_open: symlinks are followed, so this exercises resolve(). */
+	if (layer_open(layer, info->path, &file, &err) == CLARO_OK) {
+		if (layer_pread(file, buf, sizeof(buf), 0, &got, &err) == CLARO_OK && got > file->size)
+			abort();
+		layer_close(file);
+	}
+	error_clear(&err);
+	return 0;
+}
+
+static void walk(int fd)
+{
+	struct error err = ERROR_INIT;
+	struct claro_layer *layer = NULL;
+
+	if (layer_open_tar(fd, NULL, &layer, &err) != CLARO_OK)
+		abort(); /* it indexed a moment ago */
+	layer_walk(layer, "", read_each, layer, &err);
+	error_clear(&err);
+	layer_free(layer);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -120,9 +154,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(plain);
 		return 0;
 	}
-	if (tarindex_build(fd, &ix, &err) == CLARO_OK)
+	if (tarindex_build(fd, &ix, &err) == CLARO_OK) {
 		check(ix, len);
-	else if (!err.message || err.status == CLARO_OK)
+		walk(fd);
+	} else if (!err.message || err.status == CLARO_OK)
 		abort(); /* a failure must say why */
 	tarindex_free(ix);
 	error_clear(&err);

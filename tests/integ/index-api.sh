@@ -182,6 +182,8 @@ introspection_addr =
 plugin_dir = $plugdir
 shutdown_timeout = 10s
 log_level = info
+max_concurrent_requests = 1
+debug_routes = true
 
 [store]
 $2
@@ -296,16 +298,50 @@ run_api() { # run_api BACKEND
 	fetch DELETE "$ir/$man_a"
 	is "$code" 204 "$b: DELETE of a manifest not stored: 204 too"
 
+	fetch GET "$ir/$man_e" -H "Accept: text/html"
+	is "$code" 415 "$b: GET index_report with an Accept it cannot satisfy: 415"
+	fetch GET "$api/indexer/api/v1/index_state" -H "Accept: text/html"
+	is "$code" 415 "$b: GET index_state with an Accept it cannot satisfy: 415"
+
+	# Clair's limiter quirk (reference 1.1): with the only slot taken, GETs and
+	# DELETE {digest} still pass, POST and the bulk DELETE are refused.
+	curl -sS --noproxy '*' -o /dev/null -X POST "$api/debug/sleep?ms=2000" 2>/dev/null &
+	sleeper=$!
+	sleep 0.5
+	fetch GET "$api/indexer/api/v1/index_state"
+	is "$code" 200 "$b: index_state is not concurrency-limited"
+	fetch GET "$ir/$man_e"
+	is "$code" 404 "$b: GET index_report/{digest} is not concurrency-limited"
+	fetch DELETE "$ir/$man_e"
+	is "$code" 204 "$b: DELETE index_report/{digest} is not concurrency-limited"
+	fetch DELETE "$ir" --data-binary '[]'
+	is "$code" 429 "$b: the bulk DELETE is limited (Clair's quirk)"
+	fetch POST "$ir" --data-binary @"$tmp/man_a.json"
+	is "$code" 429 "$b: POST index_report is limited"
+	has "$tmp/body" '"code":"too-many-requests"' "$b: 429 in Clair's error format"
+	wait "$sleeper"
+
 	gets_before=$(layer_gets)
 	fetch POST "$ir" --data-binary @"$tmp/man_a.json"
 	is "$code" 201 "$b: index again after the delete"
 	is "$(($(layer_gets) - gets_before))" 2 "$b: its layers were deleted with it, so they are fetched again"
 }
 
+stop_checked() { # stop_checked BACKEND: SIGTERM, then clarod must exit 0 (sanitizer reports fail it)
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	status=$?
+	pid=
+	is "$status" 0 "$1: clarod exits 0 after SIGTERM"
+	if [ "$status" -ne 0 ]; then
+		sed 's/^/#   /' "$tmp/clarod.log" | tail -40
+	fi
+}
+
 start_clarod sqlite "backend = sqlite
 path = $tmp/db/claro.db"
 run_api sqlite
-stop_clarod
+stop_checked sqlite
 
 if [ -x "${PG_BINDIR:-}/initdb" ]; then
 	pgdir=$(mktemp -d "${TMPDIR:-/tmp}/claro-pg.XXXXXX") || bail "no directory for the cluster"
@@ -313,7 +349,7 @@ if [ -x "${PG_BINDIR:-}/initdb" ]; then
 		start_clarod postgres "backend = postgres
 conninfo = host=$pgdir user=postgres dbname=postgres"
 		run_api postgres
-		stop_clarod
+		stop_checked postgres
 	else
 		ok 1 "postgres: start a throwaway cluster"
 		sed 's/^/#   /' "$tmp/pg.err"

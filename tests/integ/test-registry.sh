@@ -257,14 +257,29 @@ check "index --host: POSTs the Clair manifest" \
 check "index --host: prints the server's IndexReport" \
 	same "$(jget 'd["manifest_hash"]' <"$tmp/report.json" 2>/dev/null)" "$digest"
 
-"$claroctl" --local index "$ref" >/dev/null 2>"$tmp/err"
-rc=$?
-if grep -q 'indexing is not available in this build yet' "$tmp/err"; then
-	check "index --local without the indexer: exit 1 and a three-part error" \
-		sh -c "[ $rc = 1 ] && grep -q 'detail:' '$tmp/err' && grep -q 'hint:' '$tmp/err'"
-else
-	check "index --local: exit status 0" [ "$rc" = 0 ]
-fi
+# claroctl --local index: the in-process indexer with the built alpine and
+# linux plugins (copied: the loader takes regular files only), from the
+# registry (http layers) and from the docker-archive (extracted file layers).
+mkdir -p "$tmp/plugins"
+for p in alpine linux; do
+	cp "$abs_top_builddir/plugins/$p/.libs/$p.so" "$tmp/plugins/" 2>/dev/null
+done
+image_id=sha256:$(tar -xOf "$archive" manifest.json | jget 'd[0]["Config"][:64]')
+for image in "$ref" "docker-archive:$CLARO_TESTDATA/images/docker-archive/alpine-310.tar.gz"; do
+	case $image in docker-archive:*) want=$image_id ;; *) want=$digest ;; esac
+	"$claroctl" --local --db "$tmp/local.db" --plugin-dir "$tmp/plugins" index "$image" >"$tmp/local.json" 2>"$tmp/err"
+	rc=$?
+	sed 's/^/# /' "$tmp/err"
+	check "index --local $image: exit status 0" [ "$rc" = 0 ]
+	check "index --local $image: IndexFinished on the image's digest" \
+		same "$(jget 'd["state"] + " " + d["manifest_hash"]' <"$tmp/local.json" 2>/dev/null)" \
+		"IndexFinished $want"
+	if [ -e "$tmp/plugins/alpine.so" ]; then
+		check "index --local $image: finds Alpine 3.10 and its apk packages" \
+			same "$(jget '[x["pretty_name"] for x in d["distributions"].values()] == ["Alpine Linux v3.10"] and len(d["packages"]) > 0' \
+				<"$tmp/local.json" 2>/dev/null)" True
+	fi
+done
 stop_server
 
 # ---- htpasswd Basic authentication -----------------------------------------

@@ -48,9 +48,9 @@ static void print_results(const struct claro_scan_result *r)
 	for (size_t i = 0; i < scan_result_n_packages(r); i++) {
 		const struct claro_package *p = scan_result_package(r, i);
 		const struct claro_package *src = p->source;
-		printf("package\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", s(p->name), s(p->version), s(p->kind),
-		       s(p->arch), src ? s(src->name) : "", src ? s(src->version) : "", s(p->module),
-		       s(p->package_db), s(p->repository_hint), s(p->filepath));
+		printf("package\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", s(p->name), s(p->version),
+		       s(p->kind), s(p->arch), src ? s(src->name) : "", src ? s(src->version) : "",
+		       s(p->module), s(p->package_db), s(p->repository_hint), s(p->filepath));
 		print_normalized(&p->normalized_version);
 	}
 	for (size_t i = 0; i < scan_result_n_distributions(r); i++) {
@@ -60,7 +60,8 @@ static void print_results(const struct claro_scan_result *r)
 	}
 	for (size_t i = 0; i < scan_result_n_repositories(r); i++) {
 		const struct claro_repository *repo = scan_result_repository(r, i);
-		printf("repository\t%s\t%s\t%s\t%s\n", s(repo->name), s(repo->key), s(repo->uri), s(repo->cpe));
+		printf("repository\t%s\t%s\t%s\t%s\n", s(repo->name), s(repo->key), s(repo->uri),
+		       s(repo->cpe));
 	}
 	for (size_t i = 0; i < scan_result_n_files(r); i++) {
 		const struct claro_file_record *f = scan_result_file(r, i);
@@ -74,10 +75,10 @@ static int parse_kind(const char *name, enum claro_kind *kind)
 		const char *name;
 		enum claro_kind kind;
 	} kinds[] = {
-		{"package", CLARO_KIND_PACKAGE_SCANNER},
-		{"distribution", CLARO_KIND_DISTRIBUTION_SCANNER},
-		{"repository", CLARO_KIND_REPOSITORY_SCANNER},
-		{"file", CLARO_KIND_FILE_SCANNER},
+	    {"package", CLARO_KIND_PACKAGE_SCANNER},
+	    {"distribution", CLARO_KIND_DISTRIBUTION_SCANNER},
+	    {"repository", CLARO_KIND_REPOSITORY_SCANNER},
+	    {"file", CLARO_KIND_FILE_SCANNER},
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (strcmp(name, kinds[i].name) == 0) {
@@ -88,7 +89,8 @@ static int parse_kind(const char *name, enum claro_kind *kind)
 	return -1;
 }
 
-static enum claro_status load_plugins(struct registry *reg, const char *dir, const char *list, struct error *err)
+static enum claro_status load_plugins(struct registry *reg, const char *dir, const char *list,
+				      struct error *err)
 {
 	char *names = str_dup(list), *save = NULL;
 	enum claro_status st = CLARO_OK;

@@ -38,12 +38,12 @@
 struct route {
 	const char *path;
 	int status;
-	const char *ctype;              /* NULL: no Content-Type header */
+	const char *ctype; /* NULL: no Content-Type header */
 	const unsigned char *body;
 	size_t len;
-	size_t declared;                /* Content-Length sent (> len: truncated) */
-	const char *location;           /* redirects */
-	const char *need_header;        /* a request line that must be present, else 401 */
+	size_t declared;         /* Content-Length sent (> len: truncated) */
+	const char *location;    /* redirects */
+	const char *need_header; /* a request line that must be present, else 401 */
 	int delay_ms;
 	int hits;
 };
@@ -109,7 +109,8 @@ static void *serve_conn(void *arg)
 		pthread_mutex_unlock(&s->lock);
 	}
 	if (!found) {
-		const char *nf = "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found";
+		const char *nf =
+		    "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found";
 		send_all(c->fd, nf, strlen(nf));
 	} else {
 		char head[1024];
@@ -120,10 +121,13 @@ static void *serve_conn(void *arg)
 		if (r.delay_ms)
 			usleep((useconds_t)r.delay_ms * 1000);
 		snprintf(head, sizeof(head),
-			 "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n%s%s%s%s%s\r\n", status,
-			 status == 401 ? (size_t)0 : r.declared ? r.declared : r.len, r.ctype ? "Content-Type: " : "",
-			 r.ctype ? r.ctype : "", r.ctype ? "\r\n" : "", r.location ? "Location: " : "",
-			 r.location ? r.location : "");
+			 "HTTP/1.1 %d X\r\nContent-Length: %zu\r\nConnection: close\r\n%s%s%s%s%s\r\n",
+			 status,
+			 status == 401 ? (size_t)0
+			 : r.declared  ? r.declared
+				       : r.len,
+			 r.ctype ? "Content-Type: " : "", r.ctype ? r.ctype : "", r.ctype ? "\r\n" : "",
+			 r.location ? "Location: " : "", r.location ? r.location : "");
 		if (r.location)
 			memcpy(head + strlen(head) - 2, "\r\n\r\n", 5);
 		send_all(c->fd, head, strlen(head));
@@ -304,7 +308,7 @@ static int dir_is_empty(const char *path)
 
 /* ---- tests ---- */
 
-#define GZ_LAYER "images/alpine/alpine-minirootfs-3.16.9-x86_64.tar.gz"
+#define GZ_LAYER  "images/alpine/alpine-minirootfs-3.16.9-x86_64.tar.gz"
 #define ZST_LAYER "images/edge/ggcr/crane/content.tar.zst"
 #define ZST_PLAIN "images/edge/ggcr/crane/content.tar"
 #define TAR_LAYER "images/edge/claircore/whiteout/whiteout_opaque.layer"
@@ -354,11 +358,12 @@ static void good_layers(struct server *s, const char *tmpdir)
 	ok(get(f, gz_digest, s, "/gz", NULL, &l, &err) == CLARO_OK, "gzip layer fetched (%s)",
 	   err.message ? err.message : "ok");
 	ok(l && (long long)fetched_layer_size(l) == want && want > 0,
-	   "gzip layer: %llu bytes spooled, as gzip -dc gives", l ? (unsigned long long)fetched_layer_size(l) : 0ull);
+	   "gzip layer: %llu bytes spooled, as gzip -dc gives",
+	   l ? (unsigned long long)fetched_layer_size(l) : 0ull);
 	is_str(l ? fetched_layer_compression(l) : NULL, "gzip", "gzip layer: sniffed as gzip");
 	ok(l && layer_open_tar(fetched_layer_fd(l), gz_digest, &layer, &err) == CLARO_OK &&
-		   layer_read_all(layer, "etc/alpine-release", 0, &data, &len, &err) == CLARO_OK &&
-		   len == 7 && memcmp(data, "3.16.9\n", 7) == 0,
+	       layer_read_all(layer, "etc/alpine-release", 0, &data, &len, &err) == CLARO_OK && len == 7 &&
+	       memcmp(data, "3.16.9\n", 7) == 0,
 	   "gzip layer: etc/alpine-release reads 3.16.9 through the tar layer fs");
 	ok(dir_is_empty(tmpdir), "the spool file has no name in TMPDIR");
 	free(data);
@@ -401,11 +406,13 @@ static void good_layers(struct server *s, const char *tmpdir)
 
 	{
 		const char *hdrs[] = {"Authorization: Bearer sesame", NULL};
-		ok(get(f, tar_digest, s, "/auth", hdrs, &l, &err) == CLARO_OK, "the layer's headers are sent");
+		ok(get(f, tar_digest, s, "/auth", hdrs, &l, &err) == CLARO_OK,
+		   "the layer's headers are sent");
 		fetched_layer_release(l);
 		l = NULL;
 		error_clear(&err);
-		ok(get(f, tar_digest, s, "/auth", NULL, &l, &err) == CLARO_ERR_NETWORK && !l, "without them: 401");
+		ok(get(f, tar_digest, s, "/auth", NULL, &l, &err) == CLARO_ERR_NETWORK && !l,
+		   "without them: 401");
 		like(err.detail, "HTTP 401", "the status is in the detail");
 		error_clear(&err);
 	}
@@ -429,7 +436,8 @@ static void bad_layers(struct server *s, const char *tmpdir)
 	   "  the detail has the expected and the actual digest");
 	error_clear(&err);
 
-	ok(get(f, gz_digest, s, "/truncated", NULL, &l, &err) == CLARO_ERR_NETWORK && !l, "a truncated body is refused");
+	ok(get(f, gz_digest, s, "/truncated", NULL, &l, &err) == CLARO_ERR_NETWORK && !l,
+	   "a truncated body is refused");
 	like(err.detail, "truncated", "  the detail says truncated");
 	error_clear(&err);
 
@@ -454,7 +462,8 @@ static void bad_layers(struct server *s, const char *tmpdir)
 	   "a plain tar labelled gzip is refused");
 	error_clear(&err);
 
-	ok(get(f, gz_digest, s, "/gz-generic", NULL, &l, &err) == CLARO_OK, "application/octet-stream is inferred");
+	ok(get(f, gz_digest, s, "/gz-generic", NULL, &l, &err) == CLARO_OK,
+	   "application/octet-stream is inferred");
 	fetched_layer_release(l);
 	l = NULL;
 	error_clear(&err);
@@ -477,11 +486,12 @@ static void bad_layers(struct server *s, const char *tmpdir)
 	   "the uncompressed size limit holds");
 	error_clear(&err);
 
-	ok(get(f, "sha256:abc", s, "/gz", NULL, &l, &err) == CLARO_ERR_INVALID && !l, "a malformed digest is refused");
+	ok(get(f, "sha256:abc", s, "/gz", NULL, &l, &err) == CLARO_ERR_INVALID && !l,
+	   "a malformed digest is refused");
 	error_clear(&err);
 	ok(get(f, gz_digest, s, "/gz", (const char *[]){"X-Evil: a\r\nX-Injected: b", NULL}, &l, &err) ==
-			   CLARO_ERR_INVALID &&
-		   !l,
+		   CLARO_ERR_INVALID &&
+	       !l,
 	   "a header with a line break is refused");
 	error_clear(&err);
 	ok(fetcher_get(f, gz_digest, "ftp://127.0.0.1/x", NULL, &l, &err) == CLARO_ERR_UNSUPPORTED && !l,
@@ -546,7 +556,8 @@ static void sharing(struct server *s, const char *tmpdir)
 	ok(same, "  and share one layer file");
 	is_int(hits(s, "/slow"), 1, "  the server saw one request");
 	is_int((long long)fetcher_downloads(f), 1, "  the fetcher started one download");
-	ok(get(f, gz_digest, s, "/slow", NULL, &again, &err) == CLARO_OK && again == r[0].l && hits(s, "/slow") == 1,
+	ok(get(f, gz_digest, s, "/slow", NULL, &again, &err) == CLARO_OK && again == r[0].l &&
+	       hits(s, "/slow") == 1,
 	   "a get while the layer is held reuses it");
 	fetched_layer_release(again);
 	for (int i = 0; i < 8; i++)
@@ -558,8 +569,8 @@ static void sharing(struct server *s, const char *tmpdir)
 
 	/* A failure is shared by the waiters and not cached. */
 	ok(get(f, tar_digest, s, "/missing", NULL, &again, &err) == CLARO_ERR_NOT_FOUND &&
-		   get(f, tar_digest, s, "/missing", NULL, &again, &err) == CLARO_ERR_NOT_FOUND &&
-		   hits(s, "/missing") >= 2,
+	       get(f, tar_digest, s, "/missing", NULL, &again, &err) == CLARO_ERR_NOT_FOUND &&
+	       hits(s, "/missing") >= 2,
 	   "a failed download is retried by the next get");
 	error_clear(&err);
 	fetcher_free(f);
@@ -575,18 +586,21 @@ static void many(struct server *s, const char *tmpdir)
 	const char *uris[4] = {u0, u1, u2, u0};
 	int all = 1;
 
-	ok(fetcher_get_all(f, 4, digests, uris, NULL, out, 2, &err) == CLARO_OK, "fetcher_get_all: 4 layers, 2 at a time");
+	ok(fetcher_get_all(f, 4, digests, uris, NULL, out, 2, &err) == CLARO_OK,
+	   "fetcher_get_all: 4 layers, 2 at a time");
 	for (int i = 0; i < 4; i++)
 		all &= out[i] != NULL;
 	ok(all && out[0] == out[3], "  every layer is there; the repeated one is shared");
-	ok(all && strcmp(fetched_layer_compression(out[1]), "zstd") == 0 && fetched_layer_size(out[2]) == tarl_len,
+	ok(all && strcmp(fetched_layer_compression(out[1]), "zstd") == 0 &&
+	       fetched_layer_size(out[2]) == tarl_len,
 	   "  each layer is its own");
 	for (int i = 0; i < 4; i++)
 		fetched_layer_release(out[i]);
 	error_clear(&err);
 
 	uris[2] = u3;
-	ok(fetcher_get_all(f, 4, digests, uris, NULL, out, 3, &err) == CLARO_ERR_NOT_FOUND, "one missing layer fails all");
+	ok(fetcher_get_all(f, 4, digests, uris, NULL, out, 3, &err) == CLARO_ERR_NOT_FOUND,
+	   "one missing layer fails all");
 	ok(!out[0] && !out[1] && !out[2] && !out[3], "  and nothing is held");
 	like(err.message, tar_digest, "  the error names the failing layer");
 	error_clear(&err);
@@ -600,17 +614,17 @@ static void many(struct server *s, const char *tmpdir)
 static void content_types(void)
 {
 	ok(spool_content_type_agrees("application/vnd.docker.image.rootfs.diff.tar.gzip", "gzip") &&
-		   spool_content_type_agrees("application/vnd.oci.image.layer.v1.tar+gzip", "gzip") &&
-		   spool_content_type_agrees("application/x-gzip", "gzip") &&
-		   spool_content_type_agrees("application/vnd.oci.image.layer.v1.tar+zstd", "zstd") &&
-		   spool_content_type_agrees("application/vnd.oci.image.layer.v1.tar", "none") &&
-		   spool_content_type_agrees("Application/Octet-Stream; charset=binary", "zstd") &&
-		   spool_content_type_agrees("binary/octet-stream", "gzip") &&
-		   spool_content_type_agrees("text/plain", "none") && spool_content_type_agrees(NULL, "gzip"),
+	       spool_content_type_agrees("application/vnd.oci.image.layer.v1.tar+gzip", "gzip") &&
+	       spool_content_type_agrees("application/x-gzip", "gzip") &&
+	       spool_content_type_agrees("application/vnd.oci.image.layer.v1.tar+zstd", "zstd") &&
+	       spool_content_type_agrees("application/vnd.oci.image.layer.v1.tar", "none") &&
+	       spool_content_type_agrees("Application/Octet-Stream; charset=binary", "zstd") &&
+	       spool_content_type_agrees("binary/octet-stream", "gzip") &&
+	       spool_content_type_agrees("text/plain", "none") && spool_content_type_agrees(NULL, "gzip"),
 	   "Content-Type: the layer media types and the generic types agree");
 	ok(!spool_content_type_agrees("application/vnd.oci.image.layer.v1.tar", "gzip") &&
-		   !spool_content_type_agrees("application/vnd.docker.image.rootfs.diff.tar.gzip", "none") &&
-		   !spool_content_type_agrees("application/vnd.oci.image.layer.v1.tar+gzip", "zstd"),
+	       !spool_content_type_agrees("application/vnd.docker.image.rootfs.diff.tar.gzip", "none") &&
+	       !spool_content_type_agrees("application/vnd.oci.image.layer.v1.tar+gzip", "zstd"),
 	   "Content-Type: an explicit type that names another compression disagrees");
 }
 
@@ -642,7 +656,7 @@ int main(void)
 	route(&s, "/tar", 200, "application/vnd.oci.image.layer.v1.tar", tarl, tarl_len);
 	route(&s, "/redirect", 302, "text/plain", (const unsigned char *)"", 0)->location = "/gz";
 	route(&s, "/auth", 200, "application/octet-stream", tarl, tarl_len)->need_header =
-		"Authorization: Bearer sesame\r\n";
+	    "Authorization: Bearer sesame\r\n";
 	route(&s, "/truncated", 200, "application/x-gzip", gz, gz_len / 3)->declared = gz_len;
 	route(&s, "/missing", 404, "text/plain", (const unsigned char *)"gone", 4);
 	route(&s, "/error500", 500, "text/plain", (const unsigned char *)"oops", 4);

@@ -27,8 +27,8 @@
 /* ---- a tiny blocking HTTP client ---------------------------------------- */
 
 struct response {
-	int status;      /* 0: no response (connection failed or closed) */
-	char *head;      /* status line + headers */
+	int status; /* 0: no response (connection failed or closed) */
+	char *head; /* status line + headers */
 	char *body;
 	size_t body_len;
 };
@@ -111,7 +111,8 @@ static struct response request(int port, const char *method, const char *target,
 	char head[1024];
 	size_t body_len = body ? strlen(body) : 0;
 
-	snprintf(head, sizeof(head), "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%sContent-Length: %zu\r\n\r\n",
+	snprintf(head, sizeof(head),
+		 "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%sContent-Length: %zu\r\n\r\n",
 		 method, target, extra_headers ? extra_headers : "", body_len);
 	return request_raw(port, head, body, body_len);
 }
@@ -214,9 +215,9 @@ static void h_echo(struct http_exchange *x, void *arg)
 	const void *body = http_body(x, &len);
 	const char *q = http_query(x, "q");
 	const char *hdr = http_header(x, "x-test");
-	json_t *doc = json_pack("{s:s, s:s?, s:s?, s:s%, s:s, s:b}", "name", http_param(x, "name"), "q", q, "hdr", hdr,
-				"body", body ? (const char *)body : "", len, "method", http_method_name(x),
-				"on_worker", http_thread_data(x) == arg);
+	json_t *doc = json_pack("{s:s, s:s?, s:s?, s:s%, s:s, s:b}", "name", http_param(x, "name"), "q", q,
+				"hdr", hdr, "body", body ? (const char *)body : "", len, "method",
+				http_method_name(x), "on_worker", http_thread_data(x) == arg);
 
 	http_reply_json(x, 200, NULL, doc);
 	json_decref(doc);
@@ -390,9 +391,11 @@ static void test_handler_view(struct server *s)
 	is_int(r.status, 200, "worker route: 200");
 	is_str(header(&r, "Content-Type"), "application/json", "JSON reply");
 	doc = r.body ? json_loads(r.body, 0, NULL) : NULL;
-	is_str(json_string_value(json_object_get(doc, "name")), "sha256:abc", "path capture is percent-decoded");
+	is_str(json_string_value(json_object_get(doc, "name")), "sha256:abc",
+	       "path capture is percent-decoded");
 	is_str(json_string_value(json_object_get(doc, "q")), "a b", "query parameter is decoded");
-	is_str(json_string_value(json_object_get(doc, "hdr")), "hello", "request header, name case-insensitive");
+	is_str(json_string_value(json_object_get(doc, "hdr")), "hello",
+	       "request header, name case-insensitive");
 	is_str(json_string_value(json_object_get(doc, "body")), "{\"k\":1}", "body arrives whole");
 	is_str(json_string_value(json_object_get(doc, "method")), "POST", "method name");
 	ok(json_is_true(json_object_get(doc, "on_worker")), "ran on a worker with its thread data");
@@ -434,8 +437,9 @@ static void test_body_limit(struct server *s)
 
 	/* Far past the limit: refused from the Content-Length alone, before
 	 * any body is sent. */
-	snprintf(head, sizeof(head),
-		 "POST /echo/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100000000\r\n\r\n");
+	snprintf(
+	    head, sizeof(head),
+	    "POST /echo/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 100000000\r\n\r\n");
 	r = request_raw(s->port, head, NULL, 0);
 	is_int(r.status, 413, "a declared length far over the limit is refused before the body is read");
 	response_free(&r);
@@ -487,7 +491,8 @@ static void test_concurrency_limit(struct server *s)
 
 static void test_metrics_recorded(struct server *s)
 {
-	char *labels = metrics_labels("listener", "api", "route", "unmatched", "method", "GET", "code", "404", NULL);
+	char *labels =
+	    metrics_labels("listener", "api", "route", "unmatched", "method", "GET", "code", "404", NULL);
 	double n = 0, in_flight = -1;
 
 	metrics_value(s->m, "claro_http_requests_total", labels, &n);
@@ -557,8 +562,10 @@ static void test_negotiation(void)
 	is_str(http_accept_pick("  ", types), "application/json", "blank Accept: the first type");
 	is_str(http_accept_pick("*/*", types), "application/json", "*/*: the first type");
 	is_str(http_accept_pick("application/yaml", types), "application/yaml", "exact match");
-	is_str(http_accept_pick("APPLICATION/YAML", types), "application/yaml", "media types are case-insensitive");
-	is_str(http_accept_pick("text/html, application/yaml;q=0.5, application/vnd.oai.openapi+json;q=0.9", types),
+	is_str(http_accept_pick("APPLICATION/YAML", types), "application/yaml",
+	       "media types are case-insensitive");
+	is_str(http_accept_pick("text/html, application/yaml;q=0.5, application/vnd.oai.openapi+json;q=0.9",
+				types),
 	       "application/vnd.oai.openapi+json", "highest q wins");
 	is_str(http_accept_pick("application/yaml;q=0.5, application/json;q=0.5", types), "application/yaml",
 	       "equal q keeps header order");

@@ -49,7 +49,8 @@ static char *sha256_of_file(const char *path)
 
 static char *sha256_of_member(const char *archive, const char *member)
 {
-	char *cmd = str_printf("tar -xOf '%s' '%s'", archive, member), *d = cmd ? sha256_of_command(cmd) : NULL;
+	char *cmd = str_printf("tar -xOf '%s' '%s'", archive, member),
+	     *d = cmd ? sha256_of_command(cmd) : NULL;
 	free(cmd);
 	return d;
 }
@@ -69,7 +70,8 @@ static json_t *member_json(const char *archive, const char *member)
 
 static const char *layer_str(const struct image *img, size_t i, const char *key)
 {
-	return json_string_value(json_object_get(json_array_get(json_object_get(img->manifest, "layers"), i), key));
+	return json_string_value(
+	    json_object_get(json_array_get(json_object_get(img->manifest, "layers"), i), key));
 }
 
 static size_t n_layers(const struct image *img)
@@ -89,8 +91,8 @@ static void check_layer_files(const struct image *img, const char *what)
 		const char *uri = layer_str(img, i, "uri"), *hash = layer_str(img, i, "hash");
 		char *actual = uri && str_has_prefix(uri, "file://") ? sha256_of_file(uri + 7) : NULL;
 
-		ok(actual && hash && strcmp(actual, hash) == 0, "%s: layer %zu file hashes to its digest (%s)", what, i,
-		   actual ? actual : "unreadable");
+		ok(actual && hash && strcmp(actual, hash) == 0,
+		   "%s: layer %zu file hashes to its digest (%s)", what, i, actual ? actual : "unreadable");
 		ok(json_is_object(json_object_get(json_array_get(json_object_get(img->manifest, "layers"), i),
 						  "headers")),
 		   "%s: layer %zu has a headers object", what, i);
@@ -144,7 +146,8 @@ static void test_alpine(const char *file)
 	for (size_t i = 0; i < n_layers(&img) && i < json_array_size(diff_ids); i++) {
 		is_str(layer_str(&img, i, "hash"), json_string_value(json_array_get(diff_ids, i)),
 		       "%s: layer %zu digest is docker's diff_id (uncompressed layer.tar)", file, i);
-		is_str(layer_str(&img, i, "media_type"), OCI_MT_LAYER, "%s: layer %zu is a plain tar", file, i);
+		is_str(layer_str(&img, i, "media_type"), OCI_MT_LAYER, "%s: layer %zu is a plain tar", file,
+		       i);
 		like(layer_str(&img, i, "uri"), "file:///", "%s: layer %zu URI is a file URL", file, i);
 	}
 	check_layer_files(&img, file);
@@ -166,7 +169,8 @@ out:
 static void test_ggcr_tarballs(void)
 {
 	char *dir = str_printf("%s/images/edge/ggcr/tarball", testdata_dir());
-	char *v25 = str_printf("%s/hello-world-v25.tar", dir), *bundle = str_printf("%s/test_bundle.tar", dir);
+	char *v25 = str_printf("%s/hello-world-v25.tar", dir),
+	     *bundle = str_printf("%s/test_bundle.tar", dir);
 	char *link = str_printf("%s/test_link.tar", dir), *spec, *want;
 	struct image img;
 	struct error err = ERROR_INIT;
@@ -176,18 +180,22 @@ static void test_ggcr_tarballs(void)
 	spec = str_printf("docker-archive:%s", v25);
 	if (image_resolve(spec, NULL, &img, &err) == CLARO_OK) {
 		json_t *mf = member_json(v25, "manifest.json");
-		const char *layer0 = json_string_value(json_array_get(json_object_get(json_array_get(mf, 0), "Layers"), 0));
+		const char *layer0 =
+		    json_string_value(json_array_get(json_object_get(json_array_get(mf, 0), "Layers"), 0));
 		/* 411caf34... is the archive's manifest blob (docker names blobs by content digest) */
-		json_t *oci = member_json(v25, "blobs/sha256/411caf340c828657e915a83ed561a79d2b8150dabad4dc079d881cbfe6f86afe");
+		json_t *oci = member_json(
+		    v25, "blobs/sha256/411caf340c828657e915a83ed561a79d2b8150dabad4dc079d881cbfe6f86afe");
 
-		is_str(manifest_hash(&img), "sha256:411caf340c828657e915a83ed561a79d2b8150dabad4dc079d881cbfe6f86afe",
+		is_str(manifest_hash(&img),
+		       "sha256:411caf340c828657e915a83ed561a79d2b8150dabad4dc079d881cbfe6f86afe",
 		       "Docker 25 archive: manifest hash is the manifest blob's digest");
 		is_str(json_string_value(json_object_get(json_object_get(oci, "config"), "digest")),
 		       "sha256:ee301c921b8aadc002973b2e0c3da17d701dcd994b606769a7e6eaa100b81d44",
 		       "  ... and that blob is the manifest of manifest.json's Config");
 		is_int((int)n_layers(&img), 1, "Docker 25 archive: one layer");
 		want = layer0 ? str_printf("sha256:%s", layer0 + strlen("blobs/sha256/")) : NULL;
-		is_str(layer_str(&img, 0, "hash"), want ? want : "?", "Docker 25 archive: layer digest is its blob name");
+		is_str(layer_str(&img, 0, "hash"), want ? want : "?",
+		       "Docker 25 archive: layer digest is its blob name");
 		free(want);
 		check_layer_files(&img, "Docker 25 archive");
 		json_decref(mf);
@@ -208,7 +216,8 @@ static void test_ggcr_tarballs(void)
 			const char *sel, *member;
 		} picks[] = {
 		    {"@1", "555b1001d54ed229f56990845856f080b0707348b26b3aa85aaf58d5570cdee0/layer.tar"},
-		    {"test_image_2", "8e17bd53a9cb6d38a0c7d21e8a0f943449f494aa0c3de2425a3dd9be8844a19b/layer.tar"},
+		    {"test_image_2",
+		     "8e17bd53a9cb6d38a0c7d21e8a0f943449f494aa0c3de2425a3dd9be8844a19b/layer.tar"},
 		    {"@0", "8e17bd53a9cb6d38a0c7d21e8a0f943449f494aa0c3de2425a3dd9be8844a19b/layer.tar"},
 		};
 		for (size_t i = 0; i < sizeof(picks) / sizeof(picks[0]); i++) {
@@ -217,7 +226,8 @@ static void test_ggcr_tarballs(void)
 			if (image_resolve(spec, NULL, &img, &err) == CLARO_OK) {
 				is_int((int)n_layers(&img), 1, "bundle %s: one layer", picks[i].sel);
 				is_str(layer_str(&img, 0, "hash"), expect ? expect : "?",
-				       "bundle %s: layer digest = sha256sum of tar -xO %s", picks[i].sel, picks[i].member);
+				       "bundle %s: layer digest = sha256sum of tar -xO %s", picks[i].sel,
+				       picks[i].member);
 			} else {
 				ok(0, "bundle %s resolves: %s", picks[i].sel, err.message);
 			}
@@ -234,10 +244,13 @@ static void test_ggcr_tarballs(void)
 	/* A layer.tar that is a symlink to another image's layer. */
 	spec = str_printf("docker-archive:%s:bazel/v1/tarball:test_image_3", link);
 	if (image_resolve(spec, NULL, &img, &err) == CLARO_OK) {
-		char *l0 = sha256_of_member(link, "6e77476643c3155b1e9ae07dd5a4c8288bdb6590c131c222b7a3f277dec1e266/layer.tar");
-		char *l1 = sha256_of_member(link, "3fe17a762ab6ad87de78c88326e1667b3e6a8924a0eb92a34a2bfeb40f49824d/layer.tar");
+		char *l0 = sha256_of_member(
+		    link, "6e77476643c3155b1e9ae07dd5a4c8288bdb6590c131c222b7a3f277dec1e266/layer.tar");
+		char *l1 = sha256_of_member(
+		    link, "3fe17a762ab6ad87de78c88326e1667b3e6a8924a0eb92a34a2bfeb40f49824d/layer.tar");
 		is_int((int)n_layers(&img), 2, "linked layers: two layers");
-		is_str(layer_str(&img, 0, "hash"), l0 ? l0 : "?", "linked layers: the symlink resolves to its target's bytes");
+		is_str(layer_str(&img, 0, "hash"), l0 ? l0 : "?",
+		       "linked layers: the symlink resolves to its target's bytes");
 		is_str(layer_str(&img, 1, "hash"), l1 ? l1 : "?", "linked layers: the regular layer");
 		check_layer_files(&img, "linked layers");
 		free(l0);
@@ -276,7 +289,8 @@ static int run(const char *cmd)
 
 static void test_compressed_layers(void)
 {
-	char *tmp = tu_mkdtemp(), *content = str_printf("%s/images/edge/ggcr/crane/content.tar", testdata_dir());
+	char *tmp = tu_mkdtemp(),
+	     *content = str_printf("%s/images/edge/ggcr/crane/content.tar", testdata_dir());
 	char *cmd = NULL, *spec = NULL, *digests[3] = {NULL, NULL, NULL}, *files[3];
 	static const char *const mts[3] = {OCI_MT_LAYER, OCI_MT_LAYER_GZIP, OCI_MT_LAYER_ZSTD};
 	struct image img;
@@ -287,20 +301,23 @@ static void test_compressed_layers(void)
 	files[0] = str_printf("%s/l.tar", tmp);
 	files[1] = str_printf("%s/l.tar.gz", tmp);
 	files[2] = str_printf("%s/l.tar.zst", tmp);
-	cmd = str_printf("cd '%s' && cp '%s' l.tar && gzip -n -c l.tar > l.tar.gz && cp '%s.zst' l.tar.zst && "
-			 "printf '{\"rootfs\":{}}' > cfg && mkdir -p a/blobs/sha256 && "
-			 "for f in cfg l.tar l.tar.gz l.tar.zst; do h=$(sha256sum < $f); h=${h%%%% *}; "
-			 "cp $f a/blobs/sha256/$h; echo $h > $f.sha; done",
-			 tmp, content, content);
+	cmd =
+	    str_printf("cd '%s' && cp '%s' l.tar && gzip -n -c l.tar > l.tar.gz && cp '%s.zst' l.tar.zst && "
+		       "printf '{\"rootfs\":{}}' > cfg && mkdir -p a/blobs/sha256 && "
+		       "for f in cfg l.tar l.tar.gz l.tar.zst; do h=$(sha256sum < $f); h=${h%%%% *}; "
+		       "cp $f a/blobs/sha256/$h; echo $h > $f.sha; done",
+		       tmp, content, content);
 	if (!cmd || run(cmd) != 0)
 		goto out;
 	free(cmd);
 	/* manifest.json naming the blobs; the archive is tarred by tar(1). */
-	cmd = str_printf("cd '%s' && printf '[{\"Config\":\"blobs/sha256/%%s\",\"Layers\":[\"blobs/sha256/%%s\","
-			 "\"blobs/sha256/%%s\",\"blobs/sha256/%%s\"]}]' $(cat cfg.sha) $(cat l.tar.sha) $(cat l.tar.gz.sha) "
-			 "$(cat l.tar.zst.sha) > a/manifest.json && tar -C a -cf img.tar manifest.json blobs && "
-			 "gzip -n -c img.tar > img.tar.gz",
-			 tmp);
+	cmd = str_printf(
+	    "cd '%s' && printf '[{\"Config\":\"blobs/sha256/%%s\",\"Layers\":[\"blobs/sha256/%%s\","
+	    "\"blobs/sha256/%%s\",\"blobs/sha256/%%s\"]}]' $(cat cfg.sha) $(cat l.tar.sha) $(cat "
+	    "l.tar.gz.sha) "
+	    "$(cat l.tar.zst.sha) > a/manifest.json && tar -C a -cf img.tar manifest.json blobs && "
+	    "gzip -n -c img.tar > img.tar.gz",
+	    tmp);
 	if (!cmd || run(cmd) != 0)
 		goto out;
 	for (int i = 0; i < 3; i++)
@@ -317,9 +334,10 @@ static void test_compressed_layers(void)
 		is_int((int)n_layers(&img), 3, "built archive%s: three layers", gz ? " (gzip)" : "");
 		for (size_t i = 0; i < 3; i++) {
 			is_str(layer_str(&img, i, "hash"), digests[i] ? digests[i] : "?",
-			       "built archive%s: layer %zu digest is the stored (compressed) blob's", gz ? " (gzip)" : "", i);
-			is_str(layer_str(&img, i, "media_type"), mts[i], "built archive%s: layer %zu media type by magic",
+			       "built archive%s: layer %zu digest is the stored (compressed) blob's",
 			       gz ? " (gzip)" : "", i);
+			is_str(layer_str(&img, i, "media_type"), mts[i],
+			       "built archive%s: layer %zu media type by magic", gz ? " (gzip)" : "", i);
 		}
 		check_layer_files(&img, "built archive");
 		image_free(&img);
@@ -378,9 +396,12 @@ static void test_layouts(void)
 			json_t *m = mpath ? json_load_file(mpath, 0, NULL) : NULL;
 			json_t *want_layers = json_object_get(m, "layers");
 
-			is_str(manifest_hash(&img), cases[i].want, "layout test_index%s: manifest", cases[i].sel);
-			is_str(mdigest ? mdigest : "?", cases[i].want, "  ... whose blob hashes to that digest");
-			is_int((int)n_layers(&img), (int)json_array_size(want_layers), "  ... with the manifest's layers");
+			is_str(manifest_hash(&img), cases[i].want, "layout test_index%s: manifest",
+			       cases[i].sel);
+			is_str(mdigest ? mdigest : "?", cases[i].want,
+			       "  ... whose blob hashes to that digest");
+			is_int((int)n_layers(&img), (int)json_array_size(want_layers),
+			       "  ... with the manifest's layers");
 			is_str(layer_str(&img, 0, "hash"),
 			       json_string_value(json_object_get(json_array_get(want_layers, 0), "digest")),
 			       "  ... layer 0 as in the manifest");
@@ -403,7 +424,8 @@ static void test_layouts(void)
 	spec = str_printf("oci:%s/test_index_one_image", base);
 	if (image_resolve(spec, NULL, &img, &err) == CLARO_OK) {
 		is_str(manifest_hash(&img),
-		       json_string_value(json_object_get(json_array_get(json_object_get(index, "manifests"), 0), "digest")),
+		       json_string_value(
+			   json_object_get(json_array_get(json_object_get(index, "manifests"), 0), "digest")),
 		       "one-image layout: hash is index.json's only digest");
 		check_layer_files(&img, "one-image layout");
 	} else {
@@ -438,9 +460,10 @@ static void test_layout_tampered(void)
 
 	if (!tmp)
 		return;
-	cmd = str_printf("cp -r '%s/images/edge/ggcr/layout/test_index_one_image' '%s/l' && chmod -R u+w '%s/l' && "
-			 "printf ' ' >> '%s/l/blobs/sha256/%s'",
-			 testdata_dir(), tmp, tmp, tmp, m);
+	cmd = str_printf(
+	    "cp -r '%s/images/edge/ggcr/layout/test_index_one_image' '%s/l' && chmod -R u+w '%s/l' && "
+	    "printf ' ' >> '%s/l/blobs/sha256/%s'",
+	    testdata_dir(), tmp, tmp, tmp, m);
 	if (cmd && run(cmd) == 0) {
 		spec = str_printf("oci:%s/l", tmp);
 		expect_error(spec, CLARO_ERR_INVALID, "invalid OCI layout blob");
@@ -468,9 +491,11 @@ static void test_dir(void)
 	if (image_resolve(spec, NULL, &img, &err) == CLARO_OK) {
 		ok(oci_digest_valid(manifest_hash(&img)), "dir: manifest hash is a sha256 digest");
 		is_int((int)n_layers(&img), 1, "dir: one layer");
-		is_str(layer_str(&img, 0, "media_type"), "application/vnd.claircore.filesystem", "dir: filesystem layer");
+		is_str(layer_str(&img, 0, "media_type"), "application/vnd.claircore.filesystem",
+		       "dir: filesystem layer");
 		is_str(layer_str(&img, 0, "uri"), uri, "dir: URI is the directory");
-		ok(strcmp(manifest_hash(&img), layer_str(&img, 0, "hash")) != 0, "dir: manifest and layer hashes differ");
+		ok(strcmp(manifest_hash(&img), layer_str(&img, 0, "hash")) != 0,
+		   "dir: manifest and layer hashes differ");
 		h1 = str_dup(manifest_hash(&img));
 		l1 = str_dup(layer_str(&img, 0, "hash"));
 	} else {
@@ -484,7 +509,8 @@ static void test_dir(void)
 	error_clear(&err);
 	tu_write_file(file, "ID=changed-and-longer\n", 0644);
 	if (image_resolve(spec, NULL, &img, &err) == CLARO_OK) {
-		ok(h1 && strcmp(manifest_hash(&img), h1) != 0, "dir: a changed file changes the manifest hash");
+		ok(h1 && strcmp(manifest_hash(&img), h1) != 0,
+		   "dir: a changed file changes the manifest hash");
 		ok(l1 && strcmp(layer_str(&img, 0, "hash"), l1) != 0, "dir: ... and the layer hash");
 	}
 	image_free(&img);
@@ -512,7 +538,8 @@ static void test_refs(void)
 	    {"alpine:3.10", "docker.io", "registry-1.docker.io", "library/alpine", "3.10", NULL},
 	    {"user/app", "docker.io", "registry-1.docker.io", "user/app", "latest", NULL},
 	    {"quay.io/projectquay/clair:4.8.0", "quay.io", "quay.io", "projectquay/clair", "4.8.0", NULL},
-	    {"127.0.0.1:5000/test/alpine:3.10", "127.0.0.1:5000", "127.0.0.1:5000", "test/alpine", "3.10", NULL},
+	    {"127.0.0.1:5000/test/alpine:3.10", "127.0.0.1:5000", "127.0.0.1:5000", "test/alpine", "3.10",
+	     NULL},
 	    {"localhost/x", "localhost", "localhost", "x", "latest", NULL},
 	    {"localhost:5000/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 	     "localhost:5000", "localhost:5000", "a/b", NULL,
@@ -521,8 +548,9 @@ static void test_refs(void)
 	     "r.example:443", "r.example:443", "a", "t",
 	     "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
 	};
-	static const char *const bad[] = {"", "Upper/case", "a//b", "x@sha256:abc", "host:5000/repo:bad tag",
-					  "repo:-x", "host.io/", "a:b:c"};
+	static const char *const bad[] = {
+	    "",        "Upper/case", "a//b", "x@sha256:abc", "host:5000/repo:bad tag",
+	    "repo:-x", "host.io/",   "a:b:c"};
 	struct oci_ref ref;
 	struct error err = ERROR_INIT;
 
@@ -532,18 +560,19 @@ static void test_refs(void)
 			error_clear(&err);
 			continue;
 		}
-		ok(strcmp(ref.registry, good[i].registry) == 0 && strcmp(ref.endpoint, good[i].endpoint) == 0 &&
+		ok(strcmp(ref.registry, good[i].registry) == 0 &&
+		       strcmp(ref.endpoint, good[i].endpoint) == 0 &&
 		       strcmp(ref.repository, good[i].repo) == 0 &&
 		       (good[i].tag ? ref.tag && strcmp(ref.tag, good[i].tag) == 0 : !ref.tag) &&
 		       (good[i].digest ? ref.digest && strcmp(ref.digest, good[i].digest) == 0 : !ref.digest),
-		   "reference %s -> %s %s %s %s", good[i].in, ref.endpoint, ref.repository, ref.tag ? ref.tag : "-",
-		   ref.digest ? "digest" : "-");
+		   "reference %s -> %s %s %s %s", good[i].in, ref.endpoint, ref.repository,
+		   ref.tag ? ref.tag : "-", ref.digest ? "digest" : "-");
 		oci_ref_free(&ref);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		enum claro_status st = oci_ref_parse(bad[i], &ref, &err);
-		ok(st == CLARO_ERR_INVALID && err.detail && err.hint, "reference \"%s\" is refused with a full error",
-		   bad[i]);
+		ok(st == CLARO_ERR_INVALID && err.detail && err.hint,
+		   "reference \"%s\" is refused with a full error", bad[i]);
 		error_clear(&err);
 		oci_ref_free(&ref);
 	}
@@ -551,37 +580,44 @@ static void test_refs(void)
 
 static void test_platforms(void)
 {
-	const char *text = "{\"manifests\":["
-			   "{\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\","
-			   "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
-			   "{\"digest\":\"sha256:2222222222222222222222222222222222222222222222222222222222222222\","
-			   "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}},"
-			   "{\"digest\":\"sha256:3333333333333333333333333333333333333333333333333333333333333333\","
-			   "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v7\"}}]}";
+	const char *text =
+	    "{\"manifests\":["
+	    "{\"digest\":\"sha256:1111111111111111111111111111111111111111111111111111111111111111\","
+	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+	    "{\"digest\":\"sha256:2222222222222222222222222222222222222222222222222222222222222222\","
+	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v6\"}},"
+	    "{\"digest\":\"sha256:3333333333333333333333333333333333333333333333333333333333333333\","
+	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm\",\"variant\":\"v7\"}}]}";
 	json_t *index = json_loads(text, 0, NULL), *d;
 	struct oci_platform p;
 	struct error err = ERROR_INIT;
 
-	ok(oci_platform_parse("linux/arm/v7", &p, &err) == CLARO_OK && oci_index_pick(index, &p, &d, &err) == CLARO_OK &&
+	ok(oci_platform_parse("linux/arm/v7", &p, &err) == CLARO_OK &&
+	       oci_index_pick(index, &p, &d, &err) == CLARO_OK &&
 	       str_has_prefix(json_string_value(json_object_get(d, "digest")), "sha256:3333"),
 	   "platform linux/arm/v7 picks the v7 entry");
 	oci_platform_free(&p);
-	ok(oci_platform_parse("linux/arm", &p, &err) == CLARO_OK && oci_index_pick(index, &p, &d, &err) == CLARO_OK &&
+	ok(oci_platform_parse("linux/arm", &p, &err) == CLARO_OK &&
+	       oci_index_pick(index, &p, &d, &err) == CLARO_OK &&
 	       str_has_prefix(json_string_value(json_object_get(d, "digest")), "sha256:2222"),
 	   "platform linux/arm (no variant) takes the first arm entry");
 	oci_platform_free(&p);
 	ok(oci_platform_parse("linux/s390x", &p, &err) == CLARO_OK &&
 	       oci_index_pick(index, &p, &d, &err) == CLARO_ERR_NOT_FOUND,
 	   "platform linux/s390x is not in the index");
-	like(err.detail ? err.detail : "", "linux/amd64, linux/arm/v6, linux/arm/v7", "  ... and the error lists what is");
+	like(err.detail ? err.detail : "", "linux/amd64, linux/arm/v6, linux/arm/v7",
+	     "  ... and the error lists what is");
 	error_clear(&err);
 	oci_platform_free(&p);
-	ok(oci_platform_parse(NULL, &p, &err) == CLARO_OK && strcmp(p.os, "linux") == 0 && p.arch && !p.variant,
+	ok(oci_platform_parse(NULL, &p, &err) == CLARO_OK && strcmp(p.os, "linux") == 0 && p.arch &&
+	       !p.variant,
 	   "no platform means this host's (%s/%s)", p.os ? p.os : "?", p.arch ? p.arch : "?");
 	oci_platform_free(&p);
-	for (const char *const *s = (const char *const[]){"linux", "/amd64", "linux/", "a/b/c/d", "linux//v7", NULL}; *s;
-	     s++) {
-		ok(oci_platform_parse(*s, &p, &err) == CLARO_ERR_INVALID && err.hint, "platform \"%s\" is refused", *s);
+	for (const char *const *s =
+		 (const char *const[]){"linux", "/amd64", "linux/", "a/b/c/d", "linux//v7", NULL};
+	     *s; s++) {
+		ok(oci_platform_parse(*s, &p, &err) == CLARO_ERR_INVALID && err.hint,
+		   "platform \"%s\" is refused", *s);
 		error_clear(&err);
 	}
 	json_decref(index);

@@ -26,7 +26,9 @@
 #include "../tap.h"
 #include "testutil.h"
 
-#define LAYER(c) "sha256:" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
+#define LAYER(c)                                                                                            \
+	"sha256:" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c \
+	    c c c c c c c c c c c c c c c c c c c
 #define MAN(c) "sha256:" c "000000000000000000000000000000000000000000000000000000000000000"
 
 static char *tmp;
@@ -97,8 +99,8 @@ static struct manifest *manifest_of(const char *hash, size_t n, const char *cons
 	buf_printf(&b, "{\"hash\":\"%s\",\"layers\":[", hash);
 	for (size_t i = 0; i < n; i++) {
 		char *dir = layer_dir(pairs[2 * i + 1]);
-		buf_printf(&b, "%s{\"hash\":\"%s\",\"uri\":\"file://%s\",\"media_type\":\"%s\"}", i ? "," : "",
-			   pairs[2 * i], dir, MANIFEST_MEDIA_FILESYSTEM);
+		buf_printf(&b, "%s{\"hash\":\"%s\",\"uri\":\"file://%s\",\"media_type\":\"%s\"}",
+			   i ? "," : "", pairs[2 * i], dir, MANIFEST_MEDIA_FILESYSTEM);
 		free(dir);
 	}
 	buf_puts(&b, "]}");
@@ -141,7 +143,8 @@ static json_t *package_named(json_t *v, const char *name, const char **id)
 	const char *key;
 	json_t *p;
 
-	json_object_foreach(json_object_get(v, "packages"), key, p) {
+	json_object_foreach(json_object_get(v, "packages"), key, p)
+	{
 		if (strcmp(json_string_value(json_object_get(p, "name")), name) == 0) {
 			if (id)
 				*id = key;
@@ -207,20 +210,23 @@ static void test_first_index(struct store *s)
 	is_str(json_string_value(json_object_get(bash, "id")), bash_id, "the package id is its key");
 	ok(json_object_get(bash, "source") && json_object_get(json_object_get(bash, "source"), "id"),
 	   "a source object is always attached");
-	ok(package_named(v, "zlib", &zlib_id) && package_named(v, "coreutils", &core_id), "zlib and coreutils");
+	ok(package_named(v, "zlib", &zlib_id) && package_named(v, "coreutils", &core_id),
+	   "zlib and coreutils");
 	if (zlib_id && core_id && bash_id) {
 		is_str(env_field(v, zlib_id, "introduced_in"), LAYER("2"), "zlib was introduced in layer 2");
-		is_str(env_field(v, core_id, "introduced_in"), LAYER("1"), "coreutils in layer 1 (first seen)");
+		is_str(env_field(v, core_id, "introduced_in"), LAYER("1"),
+		       "coreutils in layer 1 (first seen)");
 		is_str(env_field(v, bash_id, "package_db"), "etc/alpha/packages", "package_db");
 		ok(env_field(v, bash_id, "distribution_id") &&
-		       json_object_get(json_object_get(v, "distributions"), env_field(v, bash_id, "distribution_id")),
+		       json_object_get(json_object_get(v, "distributions"),
+				       env_field(v, bash_id, "distribution_id")),
 		   "the environment's distribution_id names a listed distribution");
 	}
 	{
 		const char *k;
 		json_t *d;
-		json_object_foreach(json_object_get(v, "distributions"), k, d)
-			is_str(json_string_value(json_object_get(d, "did")), "alpha", "the distribution is alpha");
+		json_object_foreach(json_object_get(v, "distributions"), k, d) is_str(
+		    json_string_value(json_object_get(d, "did")), "alpha", "the distribution is alpha");
 	}
 	is_int(store_index_report_get(s, MAN("a"), &stored, &err), CLARO_OK, "the report is stored");
 	stored_v = stored ? json_loads(stored, 0, NULL) : NULL;
@@ -290,7 +296,8 @@ static void test_version_bump(struct store *s)
 	json_t *d;
 
 	put("l4", "etc/hostname", "empty layer\n");
-	is_int(store_query(s, "age scanner", &sql_age, NULL, 0, NULL, &err), CLARO_OK, "age alpha_pkg's stored version");
+	is_int(store_query(s, "age scanner", &sql_age, NULL, 0, NULL, &err), CLARO_OK,
+	       "age alpha_pkg's stored version");
 	put("l1", "etc/alpha/packages", "bash 5.1 x86_64\ncoreutils 9.1\nnano 7.2\n");
 	put("l1", "etc/os-release", "ID=changed\n");
 	m = manifest_of(MAN("c"), 2, pairs);
@@ -298,8 +305,8 @@ static void test_version_bump(struct store *s)
 	is_int(st, CLARO_OK, "index after the version change");
 	ok(package_named(v, "nano", NULL) != NULL, "the bumped package scanner ran again on layer 1");
 	json_object_foreach(json_object_get(v, "distributions"), k, d)
-		is_str(json_string_value(json_object_get(d, "did")), "alpha",
-		       "the distribution scanner did not run again (cached alpha, not the new file)");
+	    is_str(json_string_value(json_object_get(d, "did")), "alpha",
+		   "the distribution scanner did not run again (cached alpha, not the new file)");
 	json_decref(v);
 	manifest_done(m);
 	error_clear(&err);
@@ -358,7 +365,8 @@ static void test_sources(struct store *s)
 		ix.remote = saved;
 	}
 	is_int(st, CLARO_ERR_UNSUPPORTED, "without a remote source an OCI layer cannot be fetched");
-	ok(err.detail && strstr(err.detail, "not available in this build"), "the error says fetching is unavailable");
+	ok(err.detail && strstr(err.detail, "not available in this build"),
+	   "the error says fetching is unavailable");
 	ok(report && strstr(report, "\"success\":false"), "an IndexError report, not a silent success");
 	free(report);
 	manifest_done(m);
@@ -385,7 +393,8 @@ static void test_whiteouts(struct store *s)
 	m = manifest_of(MAN("0"), 2, p2);
 	v = m ? index_it(s, m, &st) : NULL;
 	is_int(st, CLARO_OK, "index a manifest with an opaque directory above the database");
-	is_int((int)json_object_size(json_object_get(v, "packages")), 0, "an opaque parent directory hides it too");
+	is_int((int)json_object_size(json_object_get(v, "packages")), 0,
+	       "an opaque parent directory hides it too");
 	json_decref(v);
 	manifest_done(m);
 

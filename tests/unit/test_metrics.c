@@ -42,21 +42,28 @@ static void test_counter_and_gauge(void)
 
 	ok(m && labels, "metrics and labels created");
 	is_str(labels, "route=\"/a\",code=\"200\"", "labels are key=\"value\" joined by commas");
-	is_int(metrics_register(m, "t_requests_total", METRIC_COUNTER, "Requests.\nTwo lines \\ here.", NULL, 0),
-	       CLARO_OK, "register counter");
+	is_int(
+	    metrics_register(m, "t_requests_total", METRIC_COUNTER, "Requests.\nTwo lines \\ here.", NULL, 0),
+	    CLARO_OK, "register counter");
 	is_int(metrics_register(m, "t_requests_total", METRIC_COUNTER, "again", NULL, 0), CLARO_OK,
 	       "registering again with the same type is fine");
 	is_int(metrics_register(m, "t_requests_total", METRIC_GAUGE, "x", NULL, 0), CLARO_ERR_CONFLICT,
 	       "but not with another type");
-	is_int(metrics_register(m, "9bad", METRIC_GAUGE, "x", NULL, 0), CLARO_ERR_INVALID, "name may not start with a digit");
-	is_int(metrics_register(m, "bad-name", METRIC_GAUGE, "x", NULL, 0), CLARO_ERR_INVALID, "no dashes in names");
-	is_int(metrics_register(m, "t_in_flight", METRIC_GAUGE, "In flight.", NULL, 0), CLARO_OK, "register gauge");
+	is_int(metrics_register(m, "9bad", METRIC_GAUGE, "x", NULL, 0), CLARO_ERR_INVALID,
+	       "name may not start with a digit");
+	is_int(metrics_register(m, "bad-name", METRIC_GAUGE, "x", NULL, 0), CLARO_ERR_INVALID,
+	       "no dashes in names");
+	is_int(metrics_register(m, "t_in_flight", METRIC_GAUGE, "In flight.", NULL, 0), CLARO_OK,
+	       "register gauge");
 
 	is_int(metrics_counter_add(m, "t_requests_total", labels, 1), CLARO_OK, "count 1");
 	is_int(metrics_counter_add(m, "t_requests_total", labels, 2), CLARO_OK, "count 2 more");
-	is_int(metrics_counter_add(m, "t_requests_total", labels, -1), CLARO_ERR_INVALID, "a counter never goes down");
-	is_int(metrics_counter_add(m, "t_missing_total", labels, 1), CLARO_ERR_NOT_FOUND, "unregistered family");
-	is_int(metrics_gauge_add(m, "t_requests_total", labels, 1), CLARO_ERR_INVALID, "gauge op on a counter");
+	is_int(metrics_counter_add(m, "t_requests_total", labels, -1), CLARO_ERR_INVALID,
+	       "a counter never goes down");
+	is_int(metrics_counter_add(m, "t_missing_total", labels, 1), CLARO_ERR_NOT_FOUND,
+	       "unregistered family");
+	is_int(metrics_gauge_add(m, "t_requests_total", labels, 1), CLARO_ERR_INVALID,
+	       "gauge op on a counter");
 	is_int(metrics_gauge_add(m, "t_in_flight", "listener=\"api\"", 1), CLARO_OK, "gauge +1");
 	is_int(metrics_gauge_add(m, "t_in_flight", "listener=\"api\"", 1), CLARO_OK, "gauge +1");
 	is_int(metrics_gauge_add(m, "t_in_flight", "listener=\"api\"", -1), CLARO_OK, "gauge -1");
@@ -69,7 +76,8 @@ static void test_counter_and_gauge(void)
 
 	text = render(m);
 	ok(text != NULL, "render");
-	ok(has_line(text, "# HELP t_requests_total Requests.\\nTwo lines \\\\ here."), "HELP escapes newline and backslash");
+	ok(has_line(text, "# HELP t_requests_total Requests.\\nTwo lines \\\\ here."),
+	   "HELP escapes newline and backslash");
 	ok(has_line(text, "# TYPE t_requests_total counter"), "TYPE counter");
 	ok(has_line(text, "t_requests_total{route=\"/a\",code=\"200\"} 3"), "counter sample");
 	ok(has_line(text, "# TYPE t_in_flight gauge"), "TYPE gauge");
@@ -93,7 +101,8 @@ static void test_histogram(void)
 	metrics_observe(m, "t_seconds", "r=\"x\"", 0.01);  /* bounds are inclusive */
 	metrics_observe(m, "t_seconds", "r=\"x\"", 0.5);   /* <= 1 */
 	metrics_observe(m, "t_seconds", "r=\"x\"", 7);     /* +Inf only */
-	is_int(metrics_counter_add(m, "t_seconds", "r=\"x\"", 1), CLARO_ERR_INVALID, "counter op on a histogram");
+	is_int(metrics_counter_add(m, "t_seconds", "r=\"x\"", 1), CLARO_ERR_INVALID,
+	       "counter op on a histogram");
 	text = render(m);
 	ok(text && has_line(text, "# TYPE t_seconds histogram"), "TYPE histogram");
 	ok(text && has_line(text, "t_seconds_bucket{r=\"x\",le=\"0.01\"} 2"), "first bucket holds 2");
@@ -104,8 +113,8 @@ static void test_histogram(void)
 	ok(text && has_line(text, "t_seconds_sum{r=\"x\"} 7.515"), "sum");
 	free(text);
 
-	is_int(metrics_register(m, "t_bad", METRIC_HISTOGRAM, "x", (const double[]){1, 1}, 2), CLARO_ERR_INVALID,
-	       "bucket bounds must increase");
+	is_int(metrics_register(m, "t_bad", METRIC_HISTOGRAM, "x", (const double[]){1, 1}, 2),
+	       CLARO_ERR_INVALID, "bucket bounds must increase");
 	is_int(metrics_register(m, "t_default", METRIC_HISTOGRAM, "x", NULL, 0), CLARO_OK, "default buckets");
 	metrics_observe(m, "t_default", NULL, 0.3);
 	text = render(m);
@@ -121,13 +130,14 @@ static void test_escaping(void)
 	char *labels = metrics_labels("path", "/a\"b\\c\nd", "empty", NULL, NULL);
 	char *none = metrics_labels(NULL, NULL);
 
-	is_str(labels, "path=\"/a\\\"b\\\\c\\nd\",empty=\"\"", "quote, backslash and newline are escaped; NULL is empty");
+	is_str(labels, "path=\"/a\\\"b\\\\c\\nd\",empty=\"\"",
+	       "quote, backslash and newline are escaped; NULL is empty");
 	is_str(none, "", "no pairs, empty label string");
 	free(labels);
 	free(none);
 }
 
-#define N_THREADS 4
+#define N_THREADS    4
 #define N_INCREMENTS 5000
 
 static void *hammer(void *arg)

@@ -26,7 +26,8 @@ static void h_b(struct http_exchange *x, void *arg)
 static const char *param(const struct route_match *m, const char *name, char *out, size_t n)
 {
 	for (size_t i = 0; i < m->n_params; i++) {
-		if (m->params[i].name_len == strlen(name) && memcmp(m->params[i].name, name, m->params[i].name_len) == 0) {
+		if (m->params[i].name_len == strlen(name) &&
+		    memcmp(m->params[i].name, name, m->params[i].name_len) == 0) {
 			size_t len = m->params[i].value_len < n - 1 ? m->params[i].value_len : n - 1;
 
 			memcpy(out, m->params[i].value, len);
@@ -43,17 +44,22 @@ static void test_matching(void)
 	struct route_match m;
 	char v[128];
 
-	is_int(router_add(&r, ROUTE_POST, "/indexer/api/v1/index_report", h_a, &tag_a, 0), CLARO_OK, "add POST");
+	is_int(router_add(&r, ROUTE_POST, "/indexer/api/v1/index_report", h_a, &tag_a, 0), CLARO_OK,
+	       "add POST");
 	is_int(router_add(&r, ROUTE_DELETE, "/indexer/api/v1/index_report", h_a, &tag_b, 0), CLARO_OK,
 	       "same path, another method");
-	is_int(router_add(&r, ROUTE_GET | ROUTE_DELETE, "/indexer/api/v1/index_report/{digest}", h_b, &tag_c, 0),
-	       CLARO_OK, "add a capture route");
-	is_int(router_add(&r, ROUTE_POST, "/indexer/api/v1/internal/affected_manifest/", h_a, &tag_d, ROUTE_INLINE),
+	is_int(
+	    router_add(&r, ROUTE_GET | ROUTE_DELETE, "/indexer/api/v1/index_report/{digest}", h_b, &tag_c, 0),
+	    CLARO_OK, "add a capture route");
+	is_int(router_add(&r, ROUTE_POST, "/indexer/api/v1/internal/affected_manifest/", h_a, &tag_d,
+			  ROUTE_INLINE),
 	       CLARO_OK, "add a route with a trailing slash");
 
-	is_int(router_match(&r, ROUTE_POST, "/indexer/api/v1/index_report", &m), ROUTER_FOUND, "POST matches");
+	is_int(router_match(&r, ROUTE_POST, "/indexer/api/v1/index_report", &m), ROUTER_FOUND,
+	       "POST matches");
 	ok(m.route && m.route->arg == &tag_a, "the POST route is chosen");
-	is_int(router_match(&r, ROUTE_DELETE, "/indexer/api/v1/index_report", &m), ROUTER_FOUND, "DELETE matches");
+	is_int(router_match(&r, ROUTE_DELETE, "/indexer/api/v1/index_report", &m), ROUTER_FOUND,
+	       "DELETE matches");
 	ok(m.route && m.route->arg == &tag_b, "the DELETE route is chosen");
 	is_int((int)m.allowed, (int)(ROUTE_POST | ROUTE_DELETE), "allowed lists both methods of the path");
 
@@ -61,7 +67,8 @@ static void test_matching(void)
 	       "capture route matches");
 	is_int((int)m.n_params, 1, "one parameter captured");
 	is_str(param(&m, "digest", v, sizeof(v)), "sha256:abc", "the digest segment is captured");
-	ok(m.route && m.route->handler == h_b && m.route->arg == &tag_c, "handler and arg come with the match");
+	ok(m.route && m.route->handler == h_b && m.route->arg == &tag_c,
+	   "handler and arg come with the match");
 
 	is_int(router_match(&r, ROUTE_GET, "/indexer/api/v1/index_report/", &m), ROUTER_NOT_FOUND,
 	       "an empty segment is no capture");
@@ -83,8 +90,8 @@ static void test_matching(void)
 	is_int(router_match(&r, ROUTE_POST, "/indexer/api/v1/internal/affected_manifest/", &m), ROUTER_FOUND,
 	       "trailing slash route matches with the slash");
 	ok(m.route && (m.route->flags & ROUTE_INLINE), "route flags are kept");
-	is_int(router_match(&r, ROUTE_POST, "/indexer/api/v1/internal/affected_manifest", &m), ROUTER_NOT_FOUND,
-	       "and not without it");
+	is_int(router_match(&r, ROUTE_POST, "/indexer/api/v1/internal/affected_manifest", &m),
+	       ROUTER_NOT_FOUND, "and not without it");
 	router_free(&r);
 	is_int((int)r.n_routes, 0, "router_free empties the table");
 }
@@ -116,7 +123,8 @@ static void test_bad_patterns(void)
 	is_int(router_add(&r, ROUTE_GET, "/a/x}y", h_a, NULL, 0), CLARO_ERR_INVALID, "stray brace");
 	is_int(router_add(&r, ROUTE_GET, "/{a}/{b}/{c}/{d}/{e}", h_a, NULL, 0), CLARO_ERR_INVALID,
 	       "more captures than ROUTER_MAX_PARAMS");
-	is_int(router_add(&r, ROUTE_GET, "/{a}/{b}/{c}/{d}", h_a, NULL, 0), CLARO_OK, "ROUTER_MAX_PARAMS captures");
+	is_int(router_add(&r, ROUTE_GET, "/{a}/{b}/{c}/{d}", h_a, NULL, 0), CLARO_OK,
+	       "ROUTER_MAX_PARAMS captures");
 	is_int(router_add(&r, 0, "/x", h_a, NULL, 0), CLARO_ERR_INVALID, "no method");
 	is_int(router_add(&r, ROUTE_OTHER, "/x", h_a, NULL, 0), CLARO_ERR_INVALID, "OTHER is not routable");
 	is_int(router_add(&r, ROUTE_GET, "/x", NULL, NULL, 0), CLARO_ERR_INVALID, "no handler");
@@ -142,7 +150,7 @@ static void test_methods(void)
 	router_allow_header(ROUTE_GET | ROUTE_POST | ROUTE_DELETE, small, sizeof(small));
 	is_str(small, "GET", "a short buffer keeps whole method names only");
 	router_allow_header(ROUTE_GET | ROUTE_HEAD | ROUTE_POST | ROUTE_PUT | ROUTE_DELETE | ROUTE_PATCH |
-				    ROUTE_OPTIONS,
+				ROUTE_OPTIONS,
 			    allow, sizeof(allow));
 	is_str(allow, "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS", "64 bytes hold every method");
 }

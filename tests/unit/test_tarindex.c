@@ -159,7 +159,8 @@ static void strv_sort_unique(struct strv *s)
 /* `tar -tf` of the tar in fd: raw names (optional) and normalised ones. */
 static int tar_list(int fd, struct strv *raw, struct strv *norm)
 {
-	char *cmd = str_printf("tar --quoting-style=literal -tf /proc/%ld/fd/%d 2>/dev/null", (long)getpid(), fd);
+	char *cmd =
+	    str_printf("tar --quoting-style=literal -tf /proc/%ld/fd/%d 2>/dev/null", (long)getpid(), fd);
 	char line[8192];
 	FILE *p;
 
@@ -297,8 +298,8 @@ static void check_tar(const char *label, int fd)
 		unsigned char *x, *mine = NULL;
 		size_t xl = 0, ml = 0;
 
-		if (!e || e->type != CLARO_FILE_REGULAR || (e->flags & TARINDEX_HARDLINK) || strchr(raw.v[i], '\'') ||
-		    count_raw(&raw, raw.v[i]) != 1 || e->size > (4u << 20)) {
+		if (!e || e->type != CLARO_FILE_REGULAR || (e->flags & TARINDEX_HARDLINK) ||
+		    strchr(raw.v[i], '\'') || count_raw(&raw, raw.v[i]) != 1 || e->size > (4u << 20)) {
 			free(norm);
 			continue;
 		}
@@ -321,8 +322,8 @@ static void check_tar(const char *label, int fd)
 		error_clear(&err);
 	w.ix = ix;
 	if (layer && layer_walk(layer, "", on_walk, &w, &err) == CLARO_OK)
-		ok(w.seen == tarindex_count(ix) - 1 && w.unknown == 0, "%s: the walk visits all %zu entries", label,
-		   tarindex_count(ix) - 1);
+		ok(w.seen == tarindex_count(ix) - 1 && w.unknown == 0, "%s: the walk visits all %zu entries",
+		   label, tarindex_count(ix) - 1);
 	else
 		ok(0, "%s: the walk visits all entries (%s)", label, err.message ? err.message : "no layer");
 	error_clear(&err);
@@ -492,7 +493,8 @@ static struct claro_layer *open_path(struct fetcher *f, const char *rel, struct 
 	char *path = str_printf("%s/%s", testdata_dir(), rel);
 
 	*fl = NULL;
-	if (path && fetch_local(f, path, fl) == 0 && layer_open_tar(fetched_layer_fd(*fl), NULL, &layer, &err) != CLARO_OK)
+	if (path && fetch_local(f, path, fl) == 0 &&
+	    layer_open_tar(fetched_layer_fd(*fl), NULL, &layer, &err) != CLARO_OK)
 		diag("  %s: %s", rel, err.message);
 	error_clear(&err);
 	free(path);
@@ -518,7 +520,8 @@ static void known_edges(void)
 
 	/* concat.tar: var/run is first a symlink to ../run, then a directory. */
 	l = open_path(f, "images/edge/claircore/tarfs/concat.tar", &fl);
-	ok(l && layer_stat(l, "var/run", &info, &strings, &err) == CLARO_OK && info.type == CLARO_FILE_DIRECTORY,
+	ok(l && layer_stat(l, "var/run", &info, &strings, &err) == CLARO_OK &&
+	       info.type == CLARO_FILE_DIRECTORY,
 	   "concat.tar: the later directory var/run replaces the symlink");
 	free(strings);
 	strings = NULL;
@@ -532,7 +535,7 @@ static void known_edges(void)
 	/* dangling_symlink: an absolute target outside the layer. */
 	l = open_path(f, "images/edge/claircore/rpm/dangling_symlink", &fl);
 	ok(l && layer_stat(l, "tar_creation/rpmdb.sqlite", &info, &strings, &err) == CLARO_OK &&
-		   info.type == CLARO_FILE_SYMLINK && strcmp(info.link_target, "/tmp/algo") == 0,
+	       info.type == CLARO_FILE_SYMLINK && strcmp(info.link_target, "/tmp/algo") == 0,
 	   "dangling_symlink: the link is reported with its target");
 	free(strings);
 	strings = NULL;
@@ -548,9 +551,10 @@ static void known_edges(void)
 		ix = NULL;
 		if (tarindex_build(fetched_layer_fd(fl), &ix, &err) == CLARO_OK && tarindex_count(ix) == 2) {
 			const char *name = tarindex_name(ix, tarindex_at(ix, 1));
-			ok(strlen(name) > 100 && strstr(name, "bad\xfdname") != NULL, "bad_name.tar: the pax path is used");
+			ok(strlen(name) > 100 && strstr(name, "bad\xfdname") != NULL,
+			   "bad_name.tar: the pax path is used");
 			ok(layer_read_all(l, name, 0, &data, &len, &err) == CLARO_OK && len == 9 &&
-				   memcmp(data, "mojibake\n", 9) == 0,
+			       memcmp(data, "mojibake\n", 9) == 0,
 			   "bad_name.tar: its content reads back");
 			free(data);
 			data = NULL;
@@ -570,8 +574,8 @@ static void known_edges(void)
 	if (fl && tarindex_build(fetched_layer_fd(fl), &ix, &err) == CLARO_OK) {
 		const struct tarindex_entry *opq = tarindex_find(ix, "a/.wh..wh..opq");
 		const struct tarindex_entry *not = tarindex_find(ix, "b/not.a.wh..wh..opq");
-		ok(opq && (opq->flags & TARINDEX_WHITEOUT) && not && !(not->flags & TARINDEX_WHITEOUT) &&
-			   tarindex_whiteouts(ix) == 1,
+		ok(opq && (opq->flags & TARINDEX_WHITEOUT) && not &&!(not ->flags & TARINDEX_WHITEOUT) &&
+		       tarindex_whiteouts(ix) == 1,
 		   "whiteout_opaque.layer: a/.wh..wh..opq is a whiteout, b/not.a.wh..wh..opq is not");
 	} else {
 		ok(0, "whiteout_opaque.layer indexed");
@@ -591,9 +595,9 @@ static void known_edges(void)
 	/* test_link.tar: a symlink to a sibling directory's layer.tar. */
 	l = open_path(f, "images/edge/ggcr/tarball/test_link.tar", &fl);
 	ok(l &&
-		   layer_read_all(l, "b159278ac0c8813245b6c3b22cbbe7abefe3b2ec3fac6c7e87138811e1ef2a88/layer.tar", 0,
-				  &data, &len, &err) == CLARO_OK &&
-		   len == 10240,
+	       layer_read_all(l, "b159278ac0c8813245b6c3b22cbbe7abefe3b2ec3fac6c7e87138811e1ef2a88/layer.tar",
+			      0, &data, &len, &err) == CLARO_OK &&
+	       len == 10240,
 	   "test_link.tar: a relative symlink resolves within the layer");
 	free(data);
 	data = NULL;
@@ -628,8 +632,8 @@ static void put_octal(unsigned char *field, size_t len, uint64_t v)
 }
 
 /* One header. magic: "ustar\0" "00" (POSIX) unless gnu. */
-static void tw_header(struct tw *t, const char *name, char type, uint64_t size, const char *link, const char *prefix,
-		      int base256_size)
+static void tw_header(struct tw *t, const char *name, char type, uint64_t size, const char *link,
+		      const char *prefix, int base256_size)
 {
 	unsigned char h[512] = {0};
 	unsigned sum = 0;
@@ -649,7 +653,10 @@ static void tw_header(struct tw *t, const char *name, char type, uint64_t size, 
 	h[156] = (unsigned char)type;
 	if (link)
 		memcpy(h + 157, link, strnlen(link, 100));
-	memcpy(h + 257, "ustar\0" "00", 8);
+	memcpy(h + 257,
+	       "ustar\0"
+	       "00",
+	       8);
 	if (prefix)
 		memcpy(h + 345, prefix, strnlen(prefix, 155));
 	memset(h + 148, ' ', 8);
@@ -691,7 +698,8 @@ static enum claro_status tw_index(struct tw *t, struct claro_layer **layer, stru
 	*layer = NULL;
 	if (fd < 0)
 		return error_set(err, CLARO_ERR_IO, "memfd");
-	st = layer_open_tar(fd, "sha256:0000000000000000000000000000000000000000000000000000000000000000", layer, err);
+	st = layer_open_tar(fd, "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+			    layer, err);
 	close(fd);
 	return st;
 }
@@ -725,6 +733,15 @@ static enum claro_file_type type_of(struct claro_layer *l, const char *path)
 	return t;
 }
 
+static int on_collect(const struct claro_file_info *info, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_puts(b, info->path);
+	buf_puts(b, " ");
+	return 0;
+}
+
 static void handmade(void)
 {
 	struct error err = ERROR_INIT;
@@ -745,9 +762,10 @@ static void handmade(void)
 	ok(l && read_is(l, "etc/passwd", "x") && read_is(l, "abs/file", "y") && read_is(l, "a/c", "z"),
 	   "paths: \"..\", absolute and \".\" paths land inside the layer");
 	ok(l && type_of(l, "etc") == CLARO_FILE_DIRECTORY && type_of(l, "a") == CLARO_FILE_DIRECTORY &&
-		   type_of(l, "dir") == CLARO_FILE_DIRECTORY,
+	       type_of(l, "dir") == CLARO_FILE_DIRECTORY,
 	   "paths: implied and explicit directories exist");
-	ok(l && layer_read_all(l, "esc", 0, &(unsigned char *){NULL}, &(size_t){0}, &err) == CLARO_ERR_NOT_FOUND,
+	ok(l && layer_read_all(l, "esc", 0, &(unsigned char *){NULL}, &(size_t){0}, &err) ==
+		    CLARO_ERR_NOT_FOUND,
 	   "paths: a symlink climbing out resolves inside the layer (no etc/hostname there)");
 	error_clear(&err);
 	layer_free(l);
@@ -764,7 +782,8 @@ static void handmade(void)
 	ok(l && read_is(l, "h", "one") && read_is(l, "a", "two") && read_is(l, "h2", "one"),
 	   "hardlinks: a link keeps the data its target had; the later \"a\" replaces the earlier");
 	ok(l && type_of(l, "dangle") == CLARO_FILE_OTHER &&
-		   layer_read_all(l, "dangle", 0, &(unsigned char *){NULL}, &(size_t){0}, &err) == CLARO_ERR_UNSUPPORTED,
+	       layer_read_all(l, "dangle", 0, &(unsigned char *){NULL}, &(size_t){0}, &err) ==
+		   CLARO_ERR_UNSUPPORTED,
 	   "hardlinks: a link to nothing is listed but cannot be opened");
 	error_clear(&err);
 	layer_free(l);
@@ -798,8 +817,30 @@ static void handmade(void)
 	ok(l && read_is(l, "pax/name", "hello"), "pax: path and size records apply to the next entry");
 	ok(l && read_is(l, "b256", "abc"), "base-256 size");
 	ok(l && read_is(l, "pre/fix/file", "pfx"), "ustar prefix + name");
-	ok(l && type_of(l, ".wh.gone") == CLARO_FILE_REGULAR && type_of(l, "d/.wh..wh..opq") == CLARO_FILE_REGULAR,
+	ok(l && type_of(l, ".wh.gone") == CLARO_FILE_REGULAR &&
+	       type_of(l, "d/.wh..wh..opq") == CLARO_FILE_REGULAR,
 	   "whiteouts stay in the index");
+	error_clear(&err);
+	layer_free(l);
+
+	/* Listing: a directory's children only, whatever sorts between them. */
+	t = (struct tw){BUF_INIT(0)};
+	tw_file(&t, "a/b/x", "1");
+	tw_file(&t, "a/b-c", "2");
+	tw_file(&t, "a/b.d/y", "3");
+	tw_file(&t, "a0", "4");
+	tw_file(&t, "a/b/deep/er/z", "5");
+	tw_end(&t);
+	ok(tw_index(&t, &l, &err) == CLARO_OK, "listing: indexed");
+	{
+		struct buf seen = BUF_INIT(0);
+		if (!ok(l && layer_walk(l, "a", on_collect, &seen, &err) == CLARO_OK && seen.data &&
+			    strcmp(seen.data,
+				   "a/b a/b/deep a/b/deep/er a/b/deep/er/z a/b/x a/b-c a/b.d a/b.d/y ") == 0,
+			"listing: the walk under a/ visits each entry once, depth first, sorted by name"))
+			diag("  walk: %s", seen.data ? seen.data : "(nothing)");
+		buf_free(&seen);
+	}
 	error_clear(&err);
 	layer_free(l);
 
@@ -818,7 +859,7 @@ static void handmade(void)
 	t.b.data[5] ^= 1; /* the name changes, the checksum does not */
 	tw_end(&t);
 	ok(tw_index(&t, &l, &err) == CLARO_ERR_INVALID && strstr(err.message, "malformed") &&
-		   strstr(err.detail, "checksum"),
+	       strstr(err.detail, "checksum"),
 	   "a bad header checksum is a malformed tar");
 	error_clear(&err);
 

@@ -194,7 +194,8 @@ static void test_hooks(void)
 	is_int(s.finis, 4, "fini ran once per thread");
 	ok(s.index_seen[0] == 1 && s.index_seen[1] == 1 && s.index_seen[2] == 1 && s.index_seen[3] == 1,
 	   "each thread got its own index");
-	ok(item.seen_thread_value >= 1000 && item.seen_thread_value < 1004, "the job received its thread's data");
+	ok(item.seen_thread_value >= 1000 && item.seen_thread_value < 1004,
+	   "the job received its thread's data");
 }
 
 static void test_bad_params(void)

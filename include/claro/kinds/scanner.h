@@ -65,12 +65,12 @@ enum claro_file_type {
  * the call (or callback) returns. Since: ABI 1.0 */
 struct claro_file_info {
 	uint32_t struct_size;
-	const char *path;            /* relative to the layer root, no leading "/" */
+	const char *path; /* relative to the layer root, no leading "/" */
 	enum claro_file_type type;
 	uint64_t size;
-	uint32_t mode;               /* permission bits */
-	int64_t mtime;               /* seconds since the epoch */
-	const char *link_target;     /* symlinks only, else NULL */
+	uint32_t mode;           /* permission bits */
+	int64_t mtime;           /* seconds since the epoch */
+	const char *link_target; /* symlinks only, else NULL */
 };
 
 /* fs_walk/fs_glob callback: return 0 to continue, non-zero to stop early
