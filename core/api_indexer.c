@@ -24,6 +24,7 @@
 
 #include <jansson.h>
 
+#include "api_common.h"
 #include "api_indexer.h"
 #include "indexer.h"
 #include "log.h"
@@ -45,49 +46,12 @@ static const char *const state_types[] = {"application/vnd.clair.index_state.v1+
 static const char *const delete_types[] = {"application/vnd.clair.bulk_delete.v1+json", "application/json",
 					   NULL};
 
-static int negotiate(struct http_exchange *x, const char *const *types, const char **type)
-{
-	*type = http_negotiate(x, types);
-	if (*type)
-		return 1;
-	http_reply_error(x, 415, "unable to negotiate common media type for %s, %s", types[0], types[1]);
-	return 0;
-}
-
-/* The quoted index state, for ETag and If-None-Match. Caller frees. */
 static char *quoted_state(const struct api_indexer *api)
 {
 	char state[33];
 
 	indexer_state(&api->indexer, state);
 	return str_printf("\"%s\"", state);
-}
-
-static struct store *thread_store(struct http_exchange *x)
-{
-	struct error err = ERROR_INIT;
-	struct store *s = daemon_thread_store(http_thread_data(x), &err);
-
-	if (!s) {
-		log_error(CLARO_LOG_ERROR, &err);
-		http_reply_error(x, 500, "%s", err.message ? err.message : "could not open store");
-	}
-	error_clear(&err);
-	return s;
-}
-
-static void store_failed(struct http_exchange *x, enum claro_status st)
-{
-	if (st == CLARO_ERR_STORE)
-		daemon_thread_store_failed(http_thread_data(x));
-}
-
-/* "<message>: <detail>" for an error body. Caller frees. */
-static char *error_text(const struct error *err)
-{
-	if (err->detail)
-		return str_printf("%s: %s", err->message ? err->message : "error", err->detail);
-	return str_dup(err->message ? err->message : "error");
 }
 
 static void reply_report_headers(struct http_exchange *x, const char *digest, const char *etag)
@@ -129,7 +93,7 @@ static void index_and_reply(struct http_exchange *x, struct api_indexer *api, co
 			    const char *etag)
 {
 	struct error err = ERROR_INIT;
-	struct store *s = thread_store(x);
+	struct store *s = api_thread_store(x);
 	char *report = NULL;
 	enum claro_status st;
 
@@ -137,11 +101,11 @@ static void index_and_reply(struct http_exchange *x, struct api_indexer *api, co
 		return;
 	st = indexer_index(&api->indexer, s, m, &report, &err);
 	if (st != CLARO_OK) {
-		char *text = error_text(&err);
+		char *text = api_error_text(&err);
 		log_error(CLARO_LOG_WARNING, &err);
 		http_reply_error(x, 500, "failed to start scan: %s", text ? text : "out of memory");
 		free(text);
-		store_failed(x, st);
+		api_store_failed(x, st);
 	} else {
 		reply_report_headers(x, m->hash, etag);
 		http_reply_take(x, 201, "application/json", report, strlen(report));
@@ -165,7 +129,7 @@ static void handle_index(struct http_exchange *x, void *arg)
 		return;
 	}
 	if (manifest_parse(body, len, &m, &err) != CLARO_OK) {
-		char *text = error_text(&err);
+		char *text = api_error_text(&err);
 		http_reply_error(x, 400, "failed to deserialize manifest: %s", text ? text : "out of memory");
 		free(text);
 	} else if (inm && strcmp(inm, etag) == 0) {
@@ -178,18 +142,6 @@ static void handle_index(struct http_exchange *x, void *arg)
 	free(etag);
 }
 
-/* The {digest} path segment, or NULL after replying 400. */
-static const char *path_digest(struct http_exchange *x)
-{
-	const char *d = http_param(x, "digest");
-
-	if (!manifest_digest_valid(d)) {
-		http_reply_error(x, 400, "malformed path: invalid digest \"%s\"", d ? d : "");
-		return NULL;
-	}
-	return d;
-}
-
 static void handle_get_report(struct http_exchange *x, void *arg)
 {
 	struct api_indexer *api = arg;
@@ -199,7 +151,7 @@ static void handle_get_report(struct http_exchange *x, void *arg)
 	char *etag, *report = NULL;
 	enum claro_status st;
 
-	if (!negotiate(x, report_types, &type) || !(digest = path_digest(x)))
+	if (!api_negotiate(x, report_types, &type) || !(digest = api_path_digest(x)))
 		return;
 	if (!(etag = quoted_state(api))) {
 		http_reply_error(x, 500, "out of memory");
@@ -209,18 +161,18 @@ static void handle_get_report(struct http_exchange *x, void *arg)
 	inm = http_header(x, "If-None-Match");
 	if (inm && strcmp(inm, etag) == 0) {
 		http_reply_empty(x, 304);
-	} else if ((s = thread_store(x)) != NULL) {
+	} else if ((s = api_thread_store(x)) != NULL) {
 		st = store_index_report_get(s, digest, &report, &err);
 		if (st == CLARO_OK) {
 			http_reply_take(x, 200, type, report, strlen(report));
 		} else if (st == CLARO_ERR_NOT_FOUND) {
 			http_reply_error(x, 404, "index report for %s not found", digest);
 		} else {
-			char *text = error_text(&err);
+			char *text = api_error_text(&err);
 			http_reply_error(x, 500, "could not retrieve index report: %s",
 					 text ? text : "out of memory");
 			free(text);
-			store_failed(x, st);
+			api_store_failed(x, st);
 		}
 	}
 	free(etag);
@@ -230,13 +182,13 @@ static void handle_get_report(struct http_exchange *x, void *arg)
 static enum claro_status delete_digests(struct http_exchange *x, const char *const *digests, size_t n,
 					struct store_strings *deleted, struct error *err)
 {
-	struct store *s = thread_store(x);
+	struct store *s = api_thread_store(x);
 	enum claro_status st;
 
 	if (!s)
 		return CLARO_ERR_STORE; /* already answered */
 	st = store_manifests_delete(s, digests, n, deleted, NULL, err);
-	store_failed(x, st);
+	api_store_failed(x, st);
 	return st;
 }
 
@@ -244,7 +196,7 @@ static void handle_delete_one(struct http_exchange *x, void *arg)
 {
 	struct error err = ERROR_INIT;
 	struct store_strings deleted = STORE_STRINGS_INIT;
-	const char *digest = path_digest(x);
+	const char *digest = api_path_digest(x);
 	enum claro_status st;
 
 	(void)arg;
@@ -254,7 +206,7 @@ static void handle_delete_one(struct http_exchange *x, void *arg)
 	if (st == CLARO_OK) {
 		http_reply_empty(x, 204);
 	} else if (err.message) {
-		char *text = error_text(&err);
+		char *text = api_error_text(&err);
 		http_reply_error(x, 500, "could not delete manifest: %s", text ? text : "out of memory");
 		free(text);
 	}
@@ -312,7 +264,7 @@ static void handle_delete_bulk(struct http_exchange *x, void *arg)
 	enum claro_status st;
 
 	(void)arg;
-	if (!negotiate(x, delete_types, &type) || !(arr = parse_bulk(x)))
+	if (!api_negotiate(x, delete_types, &type) || !(arr = parse_bulk(x)))
 		return;
 	n = json_array_size(arr);
 	digests = calloc(n + 1, sizeof(*digests));
@@ -327,7 +279,7 @@ static void handle_delete_bulk(struct http_exchange *x, void *arg)
 	if (st == CLARO_OK) {
 		reply_deleted(x, type, &deleted);
 	} else if (err.message) {
-		char *text = error_text(&err);
+		char *text = api_error_text(&err);
 		http_reply_error(x, 500, "could not delete manifests: %s", text ? text : "out of memory");
 		free(text);
 	}
@@ -345,7 +297,7 @@ static void handle_state(struct http_exchange *x, void *arg)
 	char *etag;
 	json_t *body;
 
-	if (!negotiate(x, state_types, &type))
+	if (!api_negotiate(x, state_types, &type))
 		return;
 	indexer_state(&api->indexer, state);
 	etag = str_printf("\"%s\"", state);

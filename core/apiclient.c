@@ -94,7 +94,7 @@ static enum claro_status status_error(const char *method, long status, const str
 
 /* GET, or POST when body is not NULL (a JSON document). */
 static enum claro_status api_request(const struct api_client *c, const char *path, const char *body,
-				     json_t **out, struct error *err)
+				     json_t **out, long *status_out, struct error *err)
 {
 	const char *method = body ? "POST" : "GET";
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -147,6 +147,10 @@ static enum claro_status api_request(const struct api_client *c, const char *pat
 		st = status_error(method, status, &r.body, url, err);
 		goto done;
 	}
+	if (status_out)
+		*status_out = status;
+	if (status_out && status == 202 && r.body.len == 0)
+		goto done; /* Clair's empty 202: *out stays NULL */
 	*out = json_loadb(r.body.data ? r.body.data : "", r.body.len, 0, &jerr);
 	if (!*out) {
 		st = error_set(err, CLARO_ERR_INVALID, "clarod's answer to %s %s is not JSON", method, url);
@@ -164,7 +168,14 @@ done:
 
 enum claro_status api_get_json(const struct api_client *c, const char *path, json_t **out, struct error *err)
 {
-	return api_request(c, path, NULL, out, err);
+	return api_request(c, path, NULL, out, NULL, err);
+}
+
+enum claro_status api_get_json_status(const struct api_client *c, const char *path, long *status,
+				      json_t **out, struct error *err)
+{
+	*status = 0;
+	return api_request(c, path, NULL, out, status, err);
 }
 
 enum claro_status api_post_json(const struct api_client *c, const char *path, json_t *body, json_t **out,
@@ -176,7 +187,7 @@ enum claro_status api_post_json(const struct api_client *c, const char *path, js
 	*out = NULL;
 	if (!text)
 		return error_set(err, CLARO_ERR_NOMEM, "out of memory");
-	st = api_request(c, path, text, out, err);
+	st = api_request(c, path, text, out, NULL, err);
 	free(text);
 	return st;
 }

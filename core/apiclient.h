@@ -28,6 +28,11 @@ void api_client_free(struct api_client *c);
  * the server's code and message. */
 enum claro_status api_get_json(const struct api_client *c, const char *path, json_t **out, struct error *err);
 
+/* As api_get_json, also giving the HTTP status (2xx); a 202 with an empty
+ * body (Clair's "not ready") is CLARO_OK with *out NULL. */
+enum claro_status api_get_json_status(const struct api_client *c, const char *path, long *status,
+				      json_t **out, struct error *err);
+
 /* POST body as JSON to base + path; the answer as for api_get_json. */
 enum claro_status api_post_json(const struct api_client *c, const char *path, json_t *body, json_t **out,
 				struct error *err);

@@ -16,6 +16,9 @@
 #include <claro/abi.h>
 
 #include "apiclient.h"
+#include "cmd_report.h"
+#include "cmd_updaters.h"
+#include "cmd_vercmp.h"
 #include "config.h"
 #include "error.h"
 #include "image.h"
@@ -299,21 +302,6 @@ static int cmd_check_config(struct globals *g, int argc, char **argv)
 
 /* ---- manifest and index: image inputs ------------------------------------------ */
 
-#define IMAGE_OPTIONS_USAGE                                                               \
-	"  --platform OS/ARCH[/VARIANT]  the image to take from a multi-platform index\n" \
-	"                     (default: this host's, e.g. linux/amd64)\n"                 \
-	"  --username USER    registry user (default: the entry for the registry in\n"    \
-	"                     $REGISTRY_AUTH_FILE, else ~/.docker/config.json)\n"         \
-	"  --password PASS    registry password (default: $CLARO_REGISTRY_PASSWORD)\n"    \
-	"  --insecure         plain HTTP to the registry (always so for localhost)\n"
-
-#define IMAGE_FORMS_USAGE                                                                  \
-	"IMAGE is one of:\n"                                                               \
-	"  HOST[:PORT]/REPO[:TAG|@DIGEST]   a registry image (no HOST: Docker Hub)\n"      \
-	"  docker-archive:PATH[:@N|:REPO:TAG]  docker save output (plain or compressed)\n" \
-	"  oci:DIR[:TAG|@DIGEST]            an OCI image layout\n"                         \
-	"  dir:PATH                         an unpacked root file system\n"
-
 /* Parse the image options of manifest/index; returns -1 when fine, else an
  * exit status. optind is left at the first operand. */
 static int image_options(int argc, char **argv, const char *command, struct image_options *o)
@@ -449,22 +437,45 @@ static int cmd_index(struct globals *g, int argc, char **argv)
 	return rc;
 }
 
-/* ---- commands still to come ------------------------------------------------- */
+/* ---- vercmp (cmd_vercmp.c) ----------------------------------------------------- */
 
-static int cmd_not_yet(struct globals *g, int argc, char **argv)
+/* local_config for commands implemented in other files. */
+static enum claro_status local_config_cb(void *arg, struct config *cfg, struct error *err)
 {
-	struct error err = ERROR_INIT;
-
-	(void)g;
-	(void)argc;
-	error_set(&err, CLARO_ERR_UNSUPPORTED, "command \"%s\" is not available yet", argv[0]);
-	error_detail(&err, "claroctl %s knows the command but does not implement it; a later release will.",
-		     PACKAGE_VERSION);
-	error_hint(&err, "Run claroctl --help for the commands that work now.");
-	fail(&err);
-	error_clear(&err);
-	return EXIT_FAILED;
+	return local_config(arg, cfg, err);
 }
+
+static int cmd_vercmp(struct globals *g, int argc, char **argv)
+{
+	if (g->host_given)
+		return usage_error("vercmp does not use --host", "It compares versions in this process.",
+				   "Leave --host out.");
+	return vercmp_main(argc, argv, progname, local_config_cb, g);
+}
+
+/* ---- report (cmd_report.c) ---------------------------------------------------- */
+
+static int cmd_report(struct globals *g, int argc, char **argv)
+{
+	struct report_source src = {g->local, g->host, local_config_cb, g, NULL};
+
+	return report_main(argc, argv, progname, &src);
+}
+
+/* ---- updaters (cmd_updaters.c) ------------------------------------------------- */
+
+static int cmd_updaters(struct globals *g, int argc, char **argv)
+{
+	if (g->host_given)
+		return usage_error(
+		    "updaters does not use --host",
+		    "It works on the database of -c FILE (or --db) in this process, as clairctl "
+		    "import-updaters does.",
+		    "Leave --host out; give -c FILE for a PostgreSQL database.");
+	return updaters_main(argc, argv, progname, local_config_cb, g);
+}
+
+/* ---- the command table ------------------------------------------------------- */
 
 static int cmd_help(struct globals *g, int argc, char **argv);
 
@@ -497,7 +508,8 @@ static const struct command commands[] = {
      "default), POST it to clarod's /indexer/api/v1/index_report and print the\n"
      "IndexReport JSON; with --local, index in this process.\n"
      "\n" IMAGE_FORMS_USAGE "\n" IMAGE_OPTIONS_USAGE},
-    {"report", cmd_not_yet, NULL, NULL},
+    {"report", cmd_report, "index an image and print its vulnerability report",
+     REPORT_USAGE "\n" IMAGE_FORMS_USAGE "\n" IMAGE_OPTIONS_USAGE},
     {"manifest", cmd_manifest, "print the Clair Manifest JSON of an image",
      "claroctl manifest [OPTIONS] IMAGE\n"
      "\n"
@@ -507,8 +519,8 @@ static const struct command commands[] = {
      "registry token). Registry images, oci: layouts and dir: trees; not\n"
      "docker-archive: (its extracted layers are temporary).\n"
      "\n" IMAGE_FORMS_USAGE "\n" IMAGE_OPTIONS_USAGE},
-    {"vercmp", cmd_not_yet, NULL, NULL},
-    {"updaters", cmd_not_yet, NULL, NULL},
+    {"vercmp", cmd_vercmp, "compare versions under a version scheme", VERCMP_USAGE},
+    {"updaters", cmd_updaters, "run, inspect, export and import the vulnerability updaters", UPDATERS_USAGE},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -523,6 +535,8 @@ static const struct command *find_command(const char *name)
 
 static void print_help(FILE *fp)
 {
+	size_t unavailable = 0;
+
 	fputs("claroctl: the claro command-line client\n"
 	      "\n"
 	      "Usage: claroctl [--host URL | --local [--db PATH]] COMMAND [ARGS...]\n"
@@ -551,11 +565,16 @@ static void print_help(FILE *fp)
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		if (commands[i].summary)
 			fprintf(fp, "  %-14s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nNot available yet (they fail with an error until a later release):\n ", fp);
-	for (size_t i = 0; i < N_COMMANDS; i++)
-		if (!commands[i].summary)
-			fprintf(fp, " %s", commands[i].name);
-	fputs("\n\nExamples:\n"
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		if (commands[i].summary)
+			continue;
+		if (!unavailable++)
+			fputs("\nNot available yet (they fail with an error until a later release):\n ", fp);
+		fprintf(fp, " %s", commands[i].name);
+	}
+	if (unavailable)
+		fputc('\n', fp);
+	fputs("\nExamples:\n"
 	      "  claroctl plugins                      ask the clarod on " DEFAULT_HOST "\n"
 	      "  claroctl --local plugins              list the installed plugins\n"
 	      "  claroctl check-config -c /etc/claro/clarod.ini\n"

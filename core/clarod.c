@@ -20,6 +20,7 @@
 #include "log.h"
 #include "registry.h"
 #include "strutil.h"
+#include "updater_runner.h"
 
 #ifndef CLARO_PLUGINDIR
 #define CLARO_PLUGINDIR "/usr/local/lib/claro/plugins"
@@ -338,8 +339,9 @@ int main(int argc, char **argv)
 	}
 	log_setup("clarod", (enum claro_log_level)cfg.log_level);
 	flags = o.skip_broken ? REGISTRY_SKIP_BROKEN : 0;
-	/* Before any plugin loads: init() may already fetch through the host. */
-	if (httpclient_init(&err) != CLARO_OK) {
+	/* Before any plugin loads: init() may already fetch through the host,
+	 * under the configured airgap, mirror and rate limit. */
+	if (httpclient_init(&err) != CLARO_OK || updaters_configure_http(&cfg, &err) != CLARO_OK) {
 		error_print(&err, stderr, "clarod");
 		error_clear(&err);
 		config_free(&cfg);

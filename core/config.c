@@ -15,7 +15,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <inttypes.h>
+#include <math.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -47,7 +49,23 @@
 #define DEFAULT_SHUTDOWN_TIMEOUT   10
 #define SYSTEM_DB_PATH             "/var/lib/claro/claro.db"
 
-enum section_kind { SECTION_NONE = 0, SECTION_CLAROD, SECTION_STORE, SECTION_PLUGINS, SECTION_PLUGIN };
+enum section_kind {
+	SECTION_NONE = 0,
+	SECTION_CLAROD,
+	SECTION_STORE,
+	SECTION_PLUGINS,
+	SECTION_PLUGIN,
+	SECTION_UPDATERS,
+	SECTION_UPDATER
+};
+
+#define DEFAULT_UPDATER_PERIOD      (6 * 3600)
+#define DEFAULT_UPDATER_JITTER      60
+#define DEFAULT_UPDATER_CONCURRENCY 4
+#define DEFAULT_UPDATER_RETENTION   10
+#define DEFAULT_UPDATER_RATE_LIMIT  10.0
+#define MIN_UPDATER_PERIOD          60
+#define MAX_UPDATER_NAME            256
 
 /* One conninfo.<keyword> = value line of [store]. */
 struct conn_pair {
@@ -73,6 +91,9 @@ struct parse_ctx {
 	char *section;          /* its name, as written */
 	struct config_section *plugin_section;
 	int clarod_line, store_line, plugins_line; /* header lines, 0 = not seen */
+	int updaters_line;
+	struct config_updater *updater_section; /* the [updater.<name>] being read */
+	int updater_enabled_line, updater_period_line;
 
 	int *key_lines; /* per core key: line it was set on, 0 = not set */
 	int backend_line;
@@ -535,6 +556,22 @@ static void print_debug_routes(const struct config *cfg, FILE *fp)
 	fputs(cfg->debug_routes ? "true" : "false", fp);
 }
 
+static enum claro_status set_airgap(struct parse_ctx *pc, const struct key_def *def, const char *value)
+{
+	int v;
+
+	if (parse_bool(value, &v) != CLARO_OK)
+		return bad_value(pc, def, "Write true or false (yes/no, on/off and 1/0 work too).",
+				 "\"%s\" is not a boolean.", value);
+	pc->cfg->airgap = v;
+	return CLARO_OK;
+}
+
+static void print_airgap(const struct config *cfg, FILE *fp)
+{
+	fputs(cfg->airgap ? "true" : "false", fp);
+}
+
 /* ---- [store] ------------------------------------------------------------ */
 
 static enum claro_status set_backend(struct parse_ctx *pc, const struct key_def *def, const char *value)
@@ -661,6 +698,248 @@ static void print_plugins_load(const struct config *cfg, FILE *fp)
 		fprintf(fp, "%s%s", p == cfg->plugins_load ? "" : " ", *p);
 }
 
+/* ---- [updaters] ---------------------------------------------------------- */
+
+/* Words separated by blanks or commas, each checked by valid(); "*" (when
+ * star_means_all) or "" gives NULL. */
+static enum claro_status set_word_list(struct parse_ctx *pc, const struct key_def *def, const char *value,
+				       int star_means_all, int (*valid)(const char *), const char *what,
+				       const char *hint, char ***slot)
+{
+	static const char seps[] = " \t,";
+	char **words = NULL;
+	size_t n = 0;
+	const char *p = value;
+
+	free_strv(*slot);
+	*slot = NULL;
+	if (star_means_all && strcmp(value, "*") == 0)
+		return CLARO_OK;
+	while (*(p += strspn(p, seps))) {
+		size_t len = strcspn(p, seps);
+		char *word = str_ndup(p, len), **grown;
+
+		if (!word)
+			goto nomem;
+		if (!valid(word)) {
+			bad_value(pc, def, hint, "\"%s\" is not %s.", word, what);
+			free(word);
+			goto fail;
+		}
+		grown = realloc(words, (n + 2) * sizeof(*words));
+		if (!grown) {
+			free(word);
+			goto nomem;
+		}
+		words = grown;
+		words[n++] = word;
+		words[n] = NULL;
+		p += len;
+	}
+	*slot = words;
+	return CLARO_OK;
+nomem:
+	fail_nomem(pc);
+fail:
+	if (words)
+		words[n] = NULL;
+	free_strv(words);
+	return pc->err->status;
+}
+
+static int is_set_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if (!is_name_char((unsigned char)s[i]) && s[i] != '.' && s[i] != '-')
+			return 0;
+	return n > 0 && n <= CONFIG_MAX_NAME;
+}
+
+/* A fnmatch(3) pattern of updater names: printable, no blanks. */
+static int is_pattern(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return 0;
+	return n > 0 && n <= MAX_UPDATER_NAME && fnmatch(s, "", 0) != -1;
+}
+
+static enum claro_status set_bool(struct parse_ctx *pc, const struct key_def *def, const char *value,
+				  int *slot)
+{
+	if (parse_bool(value, slot) != CLARO_OK)
+		return bad_value(pc, def, "Write true or false (yes/no, on/off and 1/0 work too).",
+				 "\"%s\" is not a boolean.", value);
+	return CLARO_OK;
+}
+
+static enum claro_status set_updaters_enabled(struct parse_ctx *pc, const struct key_def *def,
+					      const char *value)
+{
+	return set_bool(pc, def, value, &pc->cfg->updaters.enabled);
+}
+
+static enum claro_status set_updater_sets(struct parse_ctx *pc, const struct key_def *def, const char *value)
+{
+	return set_word_list(
+	    pc, def, value, 1, is_set_name, "an updater set name",
+	    "List updater-set component names (claroctl plugins shows them), e.g. sets = alpine "
+	    "debian, or sets = * for all.",
+	    &pc->cfg->updaters.sets);
+}
+
+static enum claro_status set_updater_skip(struct parse_ctx *pc, const struct key_def *def, const char *value)
+{
+	return set_word_list(
+	    pc, def, value, 0, is_pattern, "an updater name pattern",
+	    "List updater names or fnmatch(3) patterns separated by blanks, e.g. skip = osv/* "
+	    "alpine-*-v3.1?-updater.",
+	    &pc->cfg->updaters.skip);
+}
+
+/* A duration in [lo, hi] seconds. */
+static enum claro_status duration_in(struct parse_ctx *pc, const struct key_def *def, const char *value,
+				     int64_t lo, int64_t hi, int64_t *slot)
+{
+	static const char hint[] = "Write a duration such as 90s, 30m, 6h or 1d.";
+	int64_t v;
+	enum claro_status st = parse_duration(value, &v);
+
+	if (st == CLARO_ERR_INVALID)
+		return bad_value(pc, def, hint, "\"%s\" is not a duration.", value);
+	if (st != CLARO_OK || v < lo || v > hi)
+		return bad_value(pc, def, hint,
+				 "%s is out of range: %s must be between %" PRId64 "s and %" PRId64 "s.",
+				 value, def->pub.name, lo, hi);
+	*slot = v;
+	return CLARO_OK;
+}
+
+static enum claro_status set_updater_period(struct parse_ctx *pc, const struct key_def *def,
+					    const char *value)
+{
+	return duration_in(pc, def, value, MIN_UPDATER_PERIOD, 366 * 86400, &pc->cfg->updaters.period);
+}
+
+static enum claro_status set_updater_jitter(struct parse_ctx *pc, const struct key_def *def,
+					    const char *value)
+{
+	return duration_in(pc, def, value, 0, 86400, &pc->cfg->updaters.jitter);
+}
+
+static enum claro_status set_updater_concurrency(struct parse_ctx *pc, const struct key_def *def,
+						 const char *value)
+{
+	int64_t v;
+	enum claro_status st = parse_int_in(
+	    pc, def, value, 1, 256, "Set concurrency to the number of updaters run at once, 1 to 256.", &v);
+
+	if (st == CLARO_OK)
+		pc->cfg->updaters.concurrency = (int)v;
+	return st;
+}
+
+static enum claro_status set_updater_retention(struct parse_ctx *pc, const struct key_def *def,
+					       const char *value)
+{
+	static const char hint[] = "Set retention to the update operations kept per updater (2 or more; "
+				   "Clair keeps 10), or 0 to turn garbage collection off.";
+	int64_t v;
+	enum claro_status st = parse_int_in(pc, def, value, 0, 100000, hint, &v);
+
+	if (st == CLARO_OK && v == 1)
+		return bad_value(
+		    pc, def, hint,
+		    "1 would keep no previous operation to compare with (the notifier needs two).");
+	if (st == CLARO_OK)
+		pc->cfg->updaters.retention = (int)v;
+	return st;
+}
+
+static enum claro_status set_updater_rate_limit(struct parse_ctx *pc, const struct key_def *def,
+						const char *value)
+{
+	static const char hint[] =
+	    "Set rate_limit to requests per second per host, e.g. 10 or 0.5; 0 for no limit.";
+	char *end = NULL;
+	double v;
+
+	errno = 0;
+	v = strtod(value, &end);
+	if (!end || *end || end == value || errno || !isfinite(v) || v < 0 || v > 100000)
+		return bad_value(pc, def, hint, "\"%s\" is not a number between 0 and 100000.", value);
+	pc->cfg->updaters.rate_limit = v;
+	return CLARO_OK;
+}
+
+static enum claro_status set_updater_mirror_dir(struct parse_ctx *pc, const struct key_def *def,
+						const char *value)
+{
+	(void)def;
+	free(pc->cfg->updaters.mirror_dir);
+	pc->cfg->updaters.mirror_dir = NULL;
+	return *value ? replace_str(pc, &pc->cfg->updaters.mirror_dir, value) : CLARO_OK;
+}
+
+static void print_words(char **words, const char *none, FILE *fp)
+{
+	if (!words) {
+		fputs(none, fp);
+		return;
+	}
+	for (char **p = words; *p; p++)
+		fprintf(fp, "%s%s", p == words ? "" : " ", *p);
+}
+
+static void print_updaters_enabled(const struct config *cfg, FILE *fp)
+{
+	fputs(cfg->updaters.enabled ? "true" : "false", fp);
+}
+
+static void print_updater_sets(const struct config *cfg, FILE *fp)
+{
+	print_words(cfg->updaters.sets, "*", fp);
+}
+
+static void print_updater_skip(const struct config *cfg, FILE *fp)
+{
+	print_words(cfg->updaters.skip, "", fp);
+}
+
+static void print_updater_period(const struct config *cfg, FILE *fp)
+{
+	print_duration(fp, cfg->updaters.period);
+}
+
+static void print_updater_jitter(const struct config *cfg, FILE *fp)
+{
+	print_duration(fp, cfg->updaters.jitter);
+}
+
+static void print_updater_concurrency(const struct config *cfg, FILE *fp)
+{
+	fprintf(fp, "%d", cfg->updaters.concurrency);
+}
+
+static void print_updater_retention(const struct config *cfg, FILE *fp)
+{
+	fprintf(fp, "%d", cfg->updaters.retention);
+}
+
+static void print_updater_rate_limit(const struct config *cfg, FILE *fp)
+{
+	fprintf(fp, "%g", cfg->updaters.rate_limit);
+}
+
+static void print_updater_mirror_dir(const struct config *cfg, FILE *fp)
+{
+	fputs(cfg->updaters.mirror_dir ? cfg->updaters.mirror_dir : "", fp);
+}
+
 /* ---- the key table -------------------------------------------------------- */
 
 static const struct key_def key_table[] = {
@@ -710,6 +989,11 @@ static const struct key_def key_table[] = {
      0,
      set_debug_routes,
      print_debug_routes},
+    {{"clarod", "airgap", "boolean", "false",
+      "Outbound HTTP (plugins' feeds, registries) only to loopback, private and link-local addresses."},
+     0,
+     set_airgap,
+     print_airgap},
     {{"store", "backend", "sqlite|postgres", "sqlite", "Which database holds claro's data."},
      0,
      set_backend,
@@ -732,6 +1016,45 @@ static const struct key_def key_table[] = {
      0,
      set_plugins_load,
      print_plugins_load},
+    {{"updaters", "enabled", "boolean", "true", "Run the updaters in combo and matcher mode."},
+     0,
+     set_updaters_enabled,
+     print_updaters_enabled},
+    {{"updaters", "sets", "names|*", "*",
+      "Updater sets (plugin components) to run; * runs every loaded one."},
+     0,
+     set_updater_sets,
+     print_updater_sets},
+    {{"updaters", "skip", "patterns", "", "Updater names or fnmatch(3) patterns never run."},
+     1,
+     set_updater_skip,
+     print_updater_skip},
+    {{"updaters", "period", "duration", "6h", "Time between update rounds (at least 1m)."},
+     0,
+     set_updater_period,
+     print_updater_period},
+    {{"updaters", "jitter", "duration", "1m", "Up to this much is added at random to each wait."},
+     0,
+     set_updater_jitter,
+     print_updater_jitter},
+    {{"updaters", "concurrency", "integer", "4", "Updaters running at once."},
+     0,
+     set_updater_concurrency,
+     print_updater_concurrency},
+    {{"updaters", "retention", "integer", "10", "Update operations kept per updater; 0 turns GC off."},
+     0,
+     set_updater_retention,
+     print_updater_retention},
+    {{"updaters", "rate_limit", "number", "10", "HTTP requests per second per host; 0 for no limit."},
+     0,
+     set_updater_rate_limit,
+     print_updater_rate_limit},
+    {{"updaters", "mirror_dir", "path", "",
+      "Air-gapped mirror: every URL is read from <mirror_dir>/<host>/<path>; empty fetches from the "
+      "network."},
+     1,
+     set_updater_mirror_dir,
+     print_updater_mirror_dir},
 };
 
 #define N_KEYS (sizeof(key_table) / sizeof(key_table[0]))
@@ -746,7 +1069,7 @@ const struct config_key *config_known_key(size_t i)
 	return i < N_KEYS ? &key_table[i].pub : NULL;
 }
 
-static const char *const section_names[] = {"clarod", "store", "plugins"};
+static const char *const section_names[] = {"clarod", "store", "plugins", "updaters"};
 
 static const char *kind_name(enum section_kind kind)
 {
@@ -754,6 +1077,7 @@ static const char *kind_name(enum section_kind kind)
 	case SECTION_CLAROD: return "clarod";
 	case SECTION_STORE: return "store";
 	case SECTION_PLUGINS: return "plugins";
+	case SECTION_UPDATERS: return "updaters";
 	default: return "";
 	}
 }
@@ -858,6 +1182,12 @@ void config_free(struct config *cfg)
 	free_strv(cfg->pg_keywords);
 	free_strv(cfg->pg_values);
 	free_strv(cfg->plugins_load);
+	free_strv(cfg->updaters.sets);
+	free_strv(cfg->updaters.skip);
+	free(cfg->updaters.mirror_dir);
+	for (size_t i = 0; i < cfg->updaters.n_overrides; i++)
+		free(cfg->updaters.overrides[i].name);
+	free(cfg->updaters.overrides);
 	for (size_t i = 0; i < cfg->n_sections; i++) {
 		struct config_section *s = &cfg->sections[i];
 		for (size_t j = 0; j < s->n_entries; j++) {
@@ -885,6 +1215,12 @@ enum claro_status config_defaults(struct config *cfg, struct error *err)
 	cfg->shutdown_timeout = DEFAULT_SHUTDOWN_TIMEOUT;
 	cfg->backend = STORE_SQLITE;
 	cfg->sqlite_path = config_default_db_path();
+	cfg->updaters.enabled = 1;
+	cfg->updaters.period = DEFAULT_UPDATER_PERIOD;
+	cfg->updaters.jitter = DEFAULT_UPDATER_JITTER;
+	cfg->updaters.concurrency = DEFAULT_UPDATER_CONCURRENCY;
+	cfg->updaters.retention = DEFAULT_UPDATER_RETENTION;
+	cfg->updaters.rate_limit = DEFAULT_UPDATER_RATE_LIMIT;
 	if (!cfg->api_addr || !cfg->introspection_addr || !cfg->plugin_dir || !cfg->sqlite_path) {
 		config_free(cfg);
 		return error_set(err, CLARO_ERR_NOMEM, "out of memory setting up the default configuration");
@@ -949,6 +1285,67 @@ static enum claro_status open_plugin_section(struct parse_ctx *pc, const char *n
 	return CLARO_OK;
 }
 
+/* [updater.<name>]: the name as the updater set lists it (letters, digits and
+ * ._-/:+ up to 256 bytes). */
+static int is_updater_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("._-/:+", c)))
+			return 0;
+	}
+	return n > 0 && n <= MAX_UPDATER_NAME;
+}
+
+static enum claro_status open_updater_section(struct parse_ctx *pc, const char *name)
+{
+	struct config_updaters *u = &pc->cfg->updaters;
+	struct config_updater *grown, *e;
+	char *message;
+	enum claro_status st;
+
+	if (!is_updater_name(name)) {
+		if (!(message = str_printf("invalid section name [%s]", pc->section)))
+			return fail_nomem(pc);
+		st = fail_at(
+		    pc, pc->line,
+		    "Write the updater's name as its set lists it (claroctl updaters status shows them).",
+		    message,
+		    "\"%s\" is not an updater name: letters, digits and . _ - / : + only, 1 to %d bytes.",
+		    name, MAX_UPDATER_NAME);
+		free(message);
+		return st;
+	}
+	for (size_t i = 0; i < u->n_overrides; i++) {
+		if (strcmp(u->overrides[i].name, name) != 0)
+			continue;
+		if (!(message = str_printf("duplicate section [%s]", pc->section)))
+			return fail_nomem(pc);
+		st = fail_at(pc, pc->line, "Merge the two sections into one.", message,
+			     "[%s] was already opened at line %d.", pc->section, u->overrides[i].line);
+		free(message);
+		return st;
+	}
+	grown = realloc(u->overrides, (u->n_overrides + 1) * sizeof(*grown));
+	if (!grown)
+		return fail_nomem(pc);
+	u->overrides = grown;
+	e = &grown[u->n_overrides];
+	memset(e, 0, sizeof(*e));
+	if (!(e->name = str_dup(name)))
+		return fail_nomem(pc);
+	e->line = pc->line;
+	e->enabled = 1;
+	u->n_overrides++;
+	pc->updater_section = e;
+	pc->updater_enabled_line = pc->updater_period_line = 0;
+	pc->kind = SECTION_UPDATER;
+	return CLARO_OK;
+}
+
 static enum claro_status unknown_section(struct parse_ctx *pc, const char *name)
 {
 	char *message = str_printf("unknown section [%s]", name), *hint = NULL;
@@ -967,7 +1364,8 @@ static enum claro_status unknown_section(struct parse_ctx *pc, const char *name)
 		return fail_nomem(pc);
 	}
 	st = fail_at(pc, pc->line, hint, message,
-		     "claro reads the sections [clarod], [store], [plugins] and [plugin.<name>].");
+		     "claro reads the sections [clarod], [store], [plugins], [plugin.<name>], [updaters] and "
+		     "[updater.<name>].");
 	free(message);
 	free(hint);
 	return st;
@@ -981,8 +1379,11 @@ static enum claro_status open_section(struct parse_ctx *pc, const char *name)
 	if (replace_str(pc, &pc->section, name) != CLARO_OK)
 		return CLARO_ERR_NOMEM;
 	pc->plugin_section = NULL;
+	pc->updater_section = NULL;
 	if (str_has_prefix(name, "plugin."))
 		return open_plugin_section(pc, name + 7);
+	if (str_has_prefix(name, "updater."))
+		return open_updater_section(pc, name + 8);
 	if (strcmp(name, "clarod") == 0) {
 		kind = SECTION_CLAROD;
 		seen = &pc->clarod_line;
@@ -992,6 +1393,9 @@ static enum claro_status open_section(struct parse_ctx *pc, const char *name)
 	} else if (strcmp(name, "plugins") == 0) {
 		kind = SECTION_PLUGINS;
 		seen = &pc->plugins_line;
+	} else if (strcmp(name, "updaters") == 0) {
+		kind = SECTION_UPDATERS;
+		seen = &pc->updaters_line;
 	} else {
 		return unknown_section(pc, name);
 	}
@@ -1328,6 +1732,35 @@ static enum claro_status store_plugin_entry(struct parse_ctx *pc, const char *ke
 	return CLARO_OK;
 }
 
+/* A key of [updater.<name>]: enabled or period. */
+static enum claro_status updater_pair(struct parse_ctx *pc, const char *key, const char *value)
+{
+	static const struct key_def enabled_def = {
+	    {"updater.<name>", "enabled", "boolean", "true", ""}, 0, NULL, NULL};
+	static const struct key_def period_def = {
+	    {"updater.<name>", "period", "duration", "", ""}, 0, NULL, NULL};
+	struct config_updater *u = pc->updater_section;
+	int *line;
+
+	if (strcmp(key, "enabled") == 0)
+		line = &pc->updater_enabled_line;
+	else if (strcmp(key, "period") == 0)
+		line = &pc->updater_period_line;
+	else
+		return key_error(
+		    pc, "unknown key", key, "The keys of an [updater.<name>] section are enabled and period.",
+		    "An updater section sets only enabled and period; the updater's own options go in "
+		    "its plugin's [plugin.<name>] section.");
+	if (*line)
+		return duplicate_key(pc, key, *line);
+	*line = pc->line;
+	if (*value == '\0')
+		return missing_value(pc, key);
+	if (line == &pc->updater_enabled_line)
+		return set_bool(pc, &enabled_def, value, &u->enabled);
+	return duration_in(pc, &period_def, value, MIN_UPDATER_PERIOD, 366 * 86400, &u->period);
+}
+
 static enum claro_status handle_pair(struct parse_ctx *pc, const char *key, const char *value)
 {
 	const char *section = kind_name(pc->kind);
@@ -1345,6 +1778,8 @@ static enum claro_status handle_pair(struct parse_ctx *pc, const char *key, cons
 	}
 	if (pc->kind == SECTION_PLUGIN)
 		return store_plugin_entry(pc, key, value);
+	if (pc->kind == SECTION_UPDATER)
+		return updater_pair(pc, key, value);
 	if (pc->kind == SECTION_STORE && str_has_prefix(key, "conninfo."))
 		return store_conninfo_pair(pc, key, value);
 	for (size_t i = 0; i < N_KEYS; i++) {
@@ -1536,6 +1971,14 @@ enum claro_status config_load(struct config *cfg, const char *path, struct error
 	return st;
 }
 
+const struct config_updater *config_updater_section(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->updaters.n_overrides; i++)
+		if (strcmp(cfg->updaters.overrides[i].name, name) == 0)
+			return &cfg->updaters.overrides[i];
+	return NULL;
+}
+
 const struct config_section *config_plugin_section(const struct config *cfg, const char *plugin)
 {
 	for (size_t i = 0; i < cfg->n_sections; i++)
@@ -1612,4 +2055,16 @@ void config_print_core(const struct config *cfg, FILE *fp)
 	print_conninfo(cfg, fp);
 	fputc('\n', fp);
 	print_section(cfg, fp, "plugins");
+	fputc('\n', fp);
+	print_section(cfg, fp, "updaters");
+	for (size_t i = 0; i < cfg->updaters.n_overrides; i++) {
+		const struct config_updater *u = &cfg->updaters.overrides[i];
+
+		fprintf(fp, "\n[updater.%s]\nenabled = %s\n", u->name, u->enabled ? "true" : "false");
+		if (u->period > 0) {
+			fputs("period = ", fp);
+			print_duration(fp, u->period);
+			fputc('\n', fp);
+		}
+	}
 }

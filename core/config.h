@@ -8,6 +8,9 @@
  *              conninfo = <libpq URI/DSN> passed with expand_dbname
  *   [plugins]  load = name name ... (default: every in-tree plugin in plugin_dir)
  *   [plugin.<name>]  keys the plugin declares (validated by the loader)
+ *   [updaters] enabled, sets, skip, period, jitter, concurrency, retention,
+ *              rate_limit, mirror_dir (the updater runner, the HTTP client)
+ *   [updater.<updater name>]  enabled, period: one updater's own settings
  * Any error names file, line, section and key.
  *
  * SPDX-License-Identifier: Apache-2.0
@@ -39,6 +42,29 @@ struct config_section {
 	size_t n_entries;
 };
 
+/* [updater.<name>]: one updater's settings over [updaters]. */
+struct config_updater {
+	char *name; /* the updater's name as its set lists it, e.g. "osv/pypi" */
+	int line;
+	int enabled;    /* 0: never run it */
+	int64_t period; /* seconds between its runs; 0: every round */
+};
+
+/* [updaters]: the updater runner (core/updater_runner.c). */
+struct config_updaters {
+	int enabled;                      /* run updaters in combo and matcher mode */
+	char **sets;                      /* NULL-terminated updater-set names; NULL = every loaded set */
+	char **skip;                      /* NULL-terminated fnmatch patterns of updater names not run */
+	int64_t period;                   /* seconds between rounds */
+	int64_t jitter;                   /* up to this many seconds added to each wait, at random */
+	int concurrency;                  /* updaters running at once */
+	int retention;                    /* operations kept per updater; 0 disables GC */
+	double rate_limit;                /* HTTP requests per second per host; 0 = unlimited */
+	char *mirror_dir;                 /* NULL: fetch from the network; else the air-gapped mirror */
+	struct config_updater *overrides; /* [updater.<name>] sections */
+	size_t n_overrides;
+};
+
 struct config {
 	char *path; /* the file read, or NULL when running on defaults */
 
@@ -54,6 +80,7 @@ struct config {
 	int64_t shutdown_timeout;    /* seconds to drain on SIGTERM */
 	int debug_routes;            /* TEST ONLY: [clarod] debug_routes = true adds POST /debug/sleep
 	                                 (core/api_meta.c); default false */
+	int airgap;                  /* outbound HTTP only to loopback, private and link-local addresses */
 
 	/* [store] */
 	enum store_backend backend;
@@ -67,6 +94,8 @@ struct config {
 
 	struct config_section *sections;
 	size_t n_sections;
+
+	struct config_updaters updaters;
 };
 
 /* Fill cfg with built-in defaults (no file). Returns CLARO_ERR_NOMEM only. */
@@ -85,6 +114,8 @@ enum claro_status config_ensure_parent_dir(const char *path, struct error *err);
 
 const char *config_mode_name(enum run_mode mode);
 const struct config_section *config_plugin_section(const struct config *cfg, const char *plugin);
+/* The [updater.<name>] section of name, or NULL. */
+const struct config_updater *config_updater_section(const struct config *cfg, const char *name);
 
 /* The effective configuration as INI text. Secrets (password keys) masked.
  * The output is a valid clarod.ini: loading it and printing again gives the

@@ -13,9 +13,11 @@
 #include <event2/event.h>
 
 #include "api_indexer.h"
+#include "api_matcher.h"
 #include "daemon.h"
 #include "log.h"
 #include "strutil.h"
+#include "updater_runner.h"
 
 #define FAMILY_PLUGINS "claro_plugins_loaded"
 #define FAMILY_BUILD   "claro_build_info"
@@ -170,6 +172,11 @@ static enum claro_status build_routes(struct daemon *d, int debug_routes, struct
 		if (st != CLARO_OK)
 			return st;
 	}
+	if (st == CLARO_OK && (d->cfg.mode == MODE_COMBO || d->cfg.mode == MODE_MATCHER)) {
+		st = api_matcher_routes(d, &d->api_router, err);
+		if (st != CLARO_OK)
+			return st;
+	}
 	if (st == CLARO_OK)
 		st = introspection_routes(d, &d->introspection_router);
 	if (st != CLARO_OK)
@@ -289,6 +296,12 @@ enum claro_status daemon_start(struct daemon *d, const char *port_file, struct e
 		st = watch_signals(d, err);
 	if (st == CLARO_OK && port_file)
 		st = write_port_file(d, port_file, err);
+	/* Clair's matchers run the updaters (reference §5.1): combo and matcher
+	 * mode, unless [updaters] enabled = false leaves it to another process
+	 * or to claroctl updaters import. */
+	if (st == CLARO_OK && d->cfg.updaters.enabled &&
+	    (d->cfg.mode == MODE_COMBO || d->cfg.mode == MODE_MATCHER))
+		st = updater_runner_start(&d->updaters, &d->reg, &d->store_params, &d->cfg.updaters, err);
 	if (st == CLARO_OK) {
 		atomic_store(&d->api_ready, 1);
 		log_notice("clarod %s started in %s mode with %zu plugin%s", PACKAGE_VERSION,
@@ -309,7 +322,9 @@ enum claro_status daemon_run(struct daemon *d)
 
 void daemon_free(struct daemon *d)
 {
-	/* Workers first: they use the routes, the registry and the store. */
+	/* The updater runner and the workers first: they use the registry and
+	 * the store. */
+	updater_runner_stop(d->updaters);
 	workers_stop(d->api_workers);
 	workers_stop(d->introspection_workers);
 	if (d->sigterm)

@@ -30,7 +30,8 @@
 #include "workers.h"
 
 struct event;
-struct api_indexer; /* api_indexer.h */
+struct api_indexer;    /* api_indexer.h */
+struct updater_runner; /* updater_runner.h */
 
 struct daemon {
 	struct config cfg;                /* owned */
@@ -56,6 +57,7 @@ struct daemon {
 	char *openapi_yaml_etag; /* "<sha256 of the YAML>" */
 
 	struct api_indexer *indexer_api; /* indexer and combo mode (api_indexer.c) */
+	struct updater_runner *updaters; /* combo and matcher mode, [updaters] enabled */
 };
 
 /* Per worker thread: the thread's own database connection, opened on first

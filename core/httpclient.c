@@ -3,8 +3,11 @@
 #include <config.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,7 +24,28 @@
  * httpclient_configure never frees strings a fetch is using. */
 static pthread_rwlock_t policy_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct httpclient_options policy;
-static char *policy_proxy, *policy_ca_file;
+static char *policy_proxy, *policy_ca_file, *policy_mirror_dir;
+
+/* httpclient_cancel() */
+static atomic_int cancelled;
+
+/* ---- per-host rate limit: token buckets ---- */
+#define RATE_HOSTS    64
+#define RATE_MIN      0.1 /* requests per second a host is never throttled below */
+#define RATE_HOST_MAX 256
+
+struct bucket {
+	char host[RATE_HOST_MAX];
+	double tokens;
+	double rate;   /* current; lowered by 429 answers */
+	double last;   /* monotonic seconds of the last refill */
+	uint64_t used; /* for evicting the least recently used host */
+};
+
+static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct bucket buckets[RATE_HOSTS];
+static size_t n_buckets;
+static uint64_t rate_clock;
 
 /* A response and the memory its public fields point into. */
 struct response_box {
@@ -38,6 +62,11 @@ struct transfer {
 	struct buf body;
 	int too_big;
 	int denied;
+	int cancelled;
+	FILE *sink;    /* httpclient_download: the body goes here, not to body */
+	uint64_t sunk; /* bytes written to sink */
+	uint64_t sink_max;
+	int sink_failed;
 	char *etag;
 	char *last_modified;
 	char errbuf[CURL_ERROR_SIZE];
@@ -61,7 +90,8 @@ void httpclient_cleanup(void)
 	pthread_rwlock_wrlock(&policy_lock);
 	free(policy_proxy);
 	free(policy_ca_file);
-	policy_proxy = policy_ca_file = NULL;
+	free(policy_mirror_dir);
+	policy_proxy = policy_ca_file = policy_mirror_dir = NULL;
 	memset(&policy, 0, sizeof(policy));
 	pthread_rwlock_unlock(&policy_lock);
 	curl_global_cleanup();
@@ -69,21 +99,178 @@ void httpclient_cleanup(void)
 
 enum claro_status httpclient_configure(const struct httpclient_options *opts, struct error *err)
 {
-	char *proxy = NULL, *ca_file = NULL;
+	char *proxy = NULL, *ca_file = NULL, *mirror = NULL;
+	int has_mirror = opts->mirror_dir && *opts->mirror_dir;
 
 	if ((opts->proxy && !(proxy = strdup(opts->proxy))) ||
-	    (opts->ca_file && !(ca_file = strdup(opts->ca_file)))) {
+	    (opts->ca_file && !(ca_file = strdup(opts->ca_file))) ||
+	    (has_mirror && !(mirror = strdup(opts->mirror_dir)))) {
 		free(proxy);
+		free(ca_file);
 		return error_set(err, CLARO_ERR_NOMEM, "out of memory");
 	}
 	pthread_rwlock_wrlock(&policy_lock);
 	free(policy_proxy);
 	free(policy_ca_file);
+	free(policy_mirror_dir);
 	policy = *opts;
 	policy.proxy = policy_proxy = proxy;
 	policy.ca_file = policy_ca_file = ca_file;
+	policy.mirror_dir = policy_mirror_dir = mirror;
+	if (policy.rate_limit < 0)
+		policy.rate_limit = 0;
 	pthread_rwlock_unlock(&policy_lock);
+	pthread_mutex_lock(&rate_lock);
+	n_buckets = 0; /* a new limit starts every host afresh */
+	pthread_mutex_unlock(&rate_lock);
 	return CLARO_OK;
+}
+
+void httpclient_cancel(int on)
+{
+	atomic_store(&cancelled, on ? 1 : 0);
+}
+
+static enum claro_status cancelled_error(const char *url, struct error *err)
+{
+	error_set(err, CLARO_ERR_CANCELLED, "could not fetch %s", url);
+	error_detail(err, "The fetch was cancelled because claro is shutting down.");
+	return CLARO_ERR_CANCELLED;
+}
+
+/* ---- rate limit ---- */
+
+static double monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The bucket of host (rate_lock held), created or recycled. */
+static struct bucket *bucket_of(const char *host, double limit, double now)
+{
+	struct bucket *b = NULL;
+
+	for (size_t i = 0; i < n_buckets && !b; i++)
+		if (strcmp(buckets[i].host, host) == 0)
+			b = &buckets[i];
+	if (!b) {
+		if (n_buckets < RATE_HOSTS) {
+			b = &buckets[n_buckets++];
+		} else {
+			b = &buckets[0];
+			for (size_t i = 1; i < RATE_HOSTS; i++)
+				if (buckets[i].used < b->used)
+					b = &buckets[i];
+		}
+		str_copy(b->host, sizeof(b->host), host);
+		b->rate = limit;
+		b->tokens = limit < 1 ? 1 : limit;
+		b->last = now;
+	}
+	b->used = ++rate_clock;
+	return b;
+}
+
+/* Take a token for host; the seconds to wait before using it. */
+static double rate_reserve(const char *host, double limit)
+{
+	double now = monotonic_seconds(), wait = 0, cap;
+	struct bucket *b;
+
+	pthread_mutex_lock(&rate_lock);
+	b = bucket_of(host, limit, now);
+	cap = b->rate < 1 ? 1 : b->rate;
+	b->tokens += (now - b->last) * b->rate;
+	if (b->tokens > cap)
+		b->tokens = cap;
+	b->last = now;
+	b->tokens -= 1;
+	if (b->tokens < 0)
+		wait = -b->tokens / b->rate;
+	pthread_mutex_unlock(&rate_lock);
+	return wait;
+}
+
+/* 429: halve the host's rate; success: raise it by a tenth of the limit. */
+static void rate_feedback(const char *host, double limit, long status)
+{
+	struct bucket *b;
+
+	pthread_mutex_lock(&rate_lock);
+	b = bucket_of(host, limit, monotonic_seconds());
+	if (status == 429)
+		b->rate = b->rate / 2 < RATE_MIN ? RATE_MIN : b->rate / 2;
+	else if (status > 0 && status < 400)
+		b->rate = b->rate + limit / 10 > limit ? limit : b->rate + limit / 10;
+	pthread_mutex_unlock(&rate_lock);
+}
+
+/* Sleep for seconds in slices, so a cancel ends it early. 0 when cancelled. */
+static int rate_sleep(double seconds)
+{
+	while (seconds > 0) {
+		double slice = seconds > 0.1 ? 0.1 : seconds;
+		struct timespec ts = {(time_t)slice, (long)((slice - (double)(time_t)slice) * 1e9)};
+
+		if (atomic_load(&cancelled))
+			return 0;
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		seconds -= slice;
+	}
+	return !atomic_load(&cancelled);
+}
+
+/* The lower-cased host of url into out; 0 when it has none. */
+static int url_host(const char *url, char *out, size_t n)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	int ok = 0;
+
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && strlen(host) < n) {
+		for (size_t i = 0; host[i]; i++)
+			out[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
+		out[strlen(host)] = '\0';
+		ok = 1;
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+struct claro_http_response *httpclient_response_make(long status, char *etag, char *last_modified,
+						     char *content_type, char *effective_url, char *body,
+						     size_t body_len)
+{
+	struct response_box *box = body ? calloc(1, sizeof(*box)) : NULL;
+
+	if (!box) {
+		free(etag);
+		free(last_modified);
+		free(content_type);
+		free(effective_url);
+		free(body);
+		return NULL;
+	}
+	box->etag = etag;
+	box->last_modified = last_modified;
+	box->content_type = content_type;
+	box->effective_url = effective_url;
+	box->body = body;
+	box->pub.struct_size = sizeof(box->pub);
+	box->pub.status = status;
+	box->pub.etag = etag;
+	box->pub.last_modified = last_modified;
+	box->pub.content_type = content_type;
+	box->pub.effective_url = effective_url;
+	box->pub.body = (const unsigned char *)body;
+	box->pub.body_len = body_len;
+	return &box->pub;
 }
 
 void httpclient_response_free(struct claro_http_response *resp)
@@ -105,8 +292,21 @@ void httpclient_response_free(struct claro_http_response *resp)
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
 	struct transfer *t = arg;
-	enum claro_status st = buf_append(&t->body, data, size * n);
+	enum claro_status st;
 
+	if (t->sink) {
+		if (t->sunk + size * n > t->sink_max) {
+			t->too_big = 1;
+			return 0;
+		}
+		if (fwrite(data, 1, size * n, t->sink) != size * n) {
+			t->sink_failed = 1;
+			return 0;
+		}
+		t->sunk += size * n;
+		return size * n;
+	}
+	st = buf_append(&t->body, data, size * n);
 	if (st == CLARO_ERR_TOO_LARGE)
 		t->too_big = 1;
 	return st == CLARO_OK ? size * n : 0; /* 0 aborts the transfer */
@@ -171,6 +371,21 @@ static int allowed_in_airgap(const struct sockaddr *sa)
 		return IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_LINKLOCAL(a) || (a->s6_addr[0] & 0xfe) == 0xfc;
 	}
 	return sa->sa_family == AF_UNIX;
+}
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct transfer *t = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	if (atomic_load(&cancelled)) {
+		t->cancelled = 1;
+		return 1;
+	}
+	return 0;
 }
 
 static curl_socket_t on_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *address)
@@ -285,6 +500,9 @@ static enum claro_status set_options(CURL *h, const struct claro_http_request *r
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, t);
 	SET(CURLOPT_ERRORBUFFER, t->errbuf);
+	SET(CURLOPT_NOPROGRESS, 0L);
+	SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+	SET(CURLOPT_XFERINFODATA, t);
 	SET(CURLOPT_ACCEPT_ENCODING, "");
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_body);
 	SET(CURLOPT_CONNECTTIMEOUT,
@@ -319,6 +537,14 @@ static enum claro_status transfer_error(CURLcode rc, const struct transfer *t, c
 {
 	const char *why = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
 
+	if (t->cancelled)
+		return cancelled_error(url, err);
+	if (t->sink_failed) {
+		error_set(err, CLARO_ERR_IO, "could not save %s", url);
+		error_detail(err, "Writing the download to a temporary file failed.");
+		error_hint(err, "Check the space in $TMPDIR.");
+		return CLARO_ERR_IO;
+	}
 	if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		error_set(err, CLARO_ERR_TOO_LARGE, "could not fetch %s", url);
 		error_detail(err, "The response body is larger than the limit of %llu bytes.",
@@ -387,13 +613,74 @@ static enum claro_status make_response(CURL *h, struct transfer *t, long status,
 	return CLARO_OK;
 }
 
+static enum claro_status fetch_into(const struct claro_http_request *req, FILE *sink,
+				    struct claro_http_response **out, struct error *err);
+
 enum claro_status httpclient_fetch(const struct claro_http_request *req, struct claro_http_response **out,
 				   struct error *err)
+{
+	return fetch_into(req, NULL, out, err);
+}
+
+enum claro_status httpclient_download(const char *url, FILE *sink, uint64_t max, struct error *err)
+{
+	struct claro_http_request req;
+	struct claro_http_response *resp = NULL;
+	enum claro_status st;
+	char *path = NULL;
+
+	memset(&req, 0, sizeof(req));
+	req.struct_size = sizeof(req);
+	req.url = url;
+	req.max_body = max;
+	req.timeout_seconds = 24 * 3600; /* a whole export may be large */
+	pthread_rwlock_rdlock(&policy_lock);
+	st = policy.mirror_dir ? httpclient_mirror_path(policy.mirror_dir, url, &path, err) : CLARO_OK;
+	pthread_rwlock_unlock(&policy_lock);
+	if (st != CLARO_OK)
+		return st;
+	if (path) {
+		FILE *in = fopen(path, "rb");
+		char chunk[65536];
+		size_t n;
+		uint64_t total = 0;
+
+		if (!in) {
+			error_set(err, CLARO_ERR_NETWORK, "could not fetch %s", url);
+			error_detail(err, "The mirror directory has no readable file %s (%s).", path,
+				     strerror(errno));
+			free(path);
+			return CLARO_ERR_NETWORK;
+		}
+		while (st == CLARO_OK && (n = fread(chunk, 1, sizeof(chunk), in)) > 0) {
+			total += n;
+			if (total > max)
+				st = error_set(err, CLARO_ERR_TOO_LARGE,
+					       "could not fetch %s: larger than %llu bytes", url,
+					       (unsigned long long)max);
+			else if (fwrite(chunk, 1, n, sink) != n)
+				st = error_set(err, CLARO_ERR_IO, "could not save %s", url);
+		}
+		if (st == CLARO_OK && ferror(in))
+			st = error_set(err, CLARO_ERR_IO, "could not read %s", path);
+		fclose(in);
+		free(path);
+		return st;
+	}
+	st = fetch_into(&req, sink, &resp, err);
+	httpclient_response_free(resp);
+	return st;
+}
+
+static enum claro_status fetch_into(const struct claro_http_request *req, FILE *sink,
+				    struct claro_http_response **out, struct error *err)
 {
 	struct transfer t;
 	struct curl_slist *headers = NULL;
 	uint64_t max_body;
 	long timeout, status = 0;
+	double limit;
+	char host[RATE_HOST_MAX] = "";
 	enum claro_status st;
 	CURLcode rc;
 	CURL *h;
@@ -401,6 +688,21 @@ enum claro_status httpclient_fetch(const struct claro_http_request *req, struct 
 	*out = NULL;
 	if ((st = check_request(req, err)) != CLARO_OK)
 		return st;
+	if (atomic_load(&cancelled))
+		return cancelled_error(req->url, err);
+	pthread_rwlock_rdlock(&policy_lock);
+	if (policy.mirror_dir && !sink) {
+		max_body = req->max_body     ? req->max_body
+			   : policy.max_body ? policy.max_body
+					     : HTTPCLIENT_DEFAULT_MAX_BODY;
+		st = httpclient_mirror_fetch(policy.mirror_dir, req, max_body, out, err);
+		pthread_rwlock_unlock(&policy_lock);
+		return st;
+	}
+	limit = policy.rate_limit;
+	pthread_rwlock_unlock(&policy_lock);
+	if (limit > 0 && url_host(req->url, host, sizeof(host)) && !rate_sleep(rate_reserve(host, limit)))
+		return cancelled_error(req->url, err);
 	if (build_headers(req, &headers) != CLARO_OK)
 		return error_set(err, CLARO_ERR_NOMEM, "out of memory");
 	h = curl_easy_init();
@@ -417,6 +719,8 @@ enum claro_status httpclient_fetch(const struct claro_http_request *req, struct 
 		  : policy.timeout > 0 ? policy.timeout
 				       : (long)HTTPCLIENT_DEFAULT_TIMEOUT;
 	t.body.max = max_body > SIZE_MAX - 1 ? SIZE_MAX - 1 : (size_t)max_body;
+	t.sink = sink;
+	t.sink_max = max_body;
 	st = set_options(h, req, &t, headers, max_body, timeout);
 	if (st != CLARO_OK) {
 		error_set(err, CLARO_ERR_INTERNAL, "could not set up the HTTP transfer");
@@ -427,6 +731,8 @@ enum claro_status httpclient_fetch(const struct claro_http_request *req, struct 
 			st = transfer_error(rc, &t, req->url, max_body, timeout, err);
 		} else {
 			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+			if (limit > 0 && host[0])
+				rate_feedback(host, limit, status);
 			if (status >= 400) {
 				error_set(err, CLARO_ERR_NETWORK, "could not fetch %s", req->url);
 				error_detail(err, "The server answered with HTTP status %ld.", status);

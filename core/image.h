@@ -46,6 +46,22 @@ struct image {
 	char *tmpdir;     /* extracted layers (docker-archive), removed by image_free */
 };
 
+/* --help text shared by the commands that take an IMAGE. */
+#define IMAGE_OPTIONS_USAGE                                                               \
+	"  --platform OS/ARCH[/VARIANT]  the image to take from a multi-platform index\n" \
+	"                     (default: this host's, e.g. linux/amd64)\n"                 \
+	"  --username USER    registry user (default: the entry for the registry in\n"    \
+	"                     $REGISTRY_AUTH_FILE, else ~/.docker/config.json)\n"         \
+	"  --password PASS    registry password (default: $CLARO_REGISTRY_PASSWORD)\n"    \
+	"  --insecure         plain HTTP to the registry (always so for localhost)\n"
+
+#define IMAGE_FORMS_USAGE                                                                  \
+	"IMAGE is one of:\n"                                                               \
+	"  HOST[:PORT]/REPO[:TAG|@DIGEST]   a registry image (no HOST: Docker Hub)\n"      \
+	"  docker-archive:PATH[:@N|:REPO:TAG]  docker save output (plain or compressed)\n" \
+	"  oci:DIR[:TAG|@DIGEST]            an OCI image layout\n"                         \
+	"  dir:PATH                         an unpacked root file system\n"
+
 /* Resolve spec. On failure img is left empty (image_free is still safe). */
 enum claro_status image_resolve(const char *spec, const struct image_options *opts, struct image *img,
 				struct error *err);

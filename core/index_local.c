@@ -95,11 +95,32 @@ static enum claro_status open_store(const struct config *cfg, struct store **s, 
 	return st;
 }
 
-enum claro_status index_local_run(const struct config *cfg, json_t *manifest, char **report,
-				  struct error *err)
+enum claro_status local_session_open(struct local_session *ls, const struct config *cfg, struct error *err)
 {
-	struct registry reg;
-	struct store *s = NULL;
+	enum claro_status st;
+
+	memset(ls, 0, sizeof(*ls));
+	if ((st = registry_load(&ls->reg, cfg, 0, err)) != CLARO_OK) {
+		registry_free(&ls->reg);
+		return st;
+	}
+	if ((st = open_store(cfg, &ls->store, err)) != CLARO_OK) {
+		registry_free(&ls->reg);
+		memset(ls, 0, sizeof(*ls));
+	}
+	return st;
+}
+
+void local_session_close(struct local_session *ls)
+{
+	store_close(ls->store);
+	registry_free(&ls->reg);
+	memset(ls, 0, sizeof(*ls));
+}
+
+enum claro_status local_session_index(struct local_session *ls, json_t *manifest, char **report,
+				      struct error *err)
+{
 	struct manifest m;
 	struct fetcher *f = NULL;
 	struct fetcher_options fo;
@@ -109,7 +130,6 @@ enum claro_status index_local_run(const struct config *cfg, json_t *manifest, ch
 	enum claro_status st;
 
 	*report = NULL;
-	memset(&reg, 0, sizeof(reg));
 	memset(&m, 0, sizeof(m));
 	memset(&fo, 0, sizeof(fo));
 	memset(&io, 0, sizeof(io));
@@ -122,18 +142,29 @@ enum claro_status index_local_run(const struct config *cfg, json_t *manifest, ch
 	fo.allow_file = 1;
 	io.allow_local_layers = 1;
 	io.lock_timeout_ms = -1;
-	if ((st = registry_load(&reg, cfg, 0, err)) == CLARO_OK &&
-	    (st = open_store(cfg, &s, err)) == CLARO_OK && (st = fetcher_new(&fo, &f, err)) == CLARO_OK) {
-		indexer_init(&ix, &reg, &io);
+	if ((st = fetcher_new(&fo, &f, err)) == CLARO_OK) {
+		indexer_init(&ix, &ls->reg, &io);
 		ix.remote.open = blob_open;
 		ix.remote.close = blob_close;
 		ix.remote.impl = f;
-		st = indexer_index(&ix, s, &m, report, err);
+		st = indexer_index(&ix, ls->store, &m, report, err);
 		indexer_free(&ix); /* ix.fetcher is NULL: f is ours */
 	}
 	fetcher_free(f);
-	store_close(s);
-	registry_free(&reg);
 	manifest_free(&m);
+	return st;
+}
+
+enum claro_status index_local_run(const struct config *cfg, json_t *manifest, char **report,
+				  struct error *err)
+{
+	struct local_session ls;
+	enum claro_status st;
+
+	*report = NULL;
+	if ((st = local_session_open(&ls, cfg, err)) != CLARO_OK)
+		return st;
+	st = local_session_index(&ls, manifest, report, err);
+	local_session_close(&ls);
 	return st;
 }

@@ -13,6 +13,21 @@
 
 #include "config.h"
 #include "error.h"
+#include "registry.h"
+#include "store.h"
+
+/* This process's plugins and store (migrated; for SQLite the file's
+ * directory is created), for several operations in a row. */
+struct local_session {
+	struct registry reg;
+	struct store *store;
+};
+enum claro_status local_session_open(struct local_session *ls, const struct config *cfg, struct error *err);
+void local_session_close(struct local_session *ls);
+/* Index manifest (a Clair Manifest JSON object); *report as for
+ * index_local_run. */
+enum claro_status local_session_index(struct local_session *ls, json_t *manifest, char **report,
+				      struct error *err);
 
 /* Index manifest (a Clair Manifest JSON object) with cfg's plugins on cfg's
  * store (migrated first; for SQLite the file's directory is created). On

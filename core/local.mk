@@ -8,6 +8,7 @@ libclaro_la_SOURCES += core/config.c core/config.h
 # Plugins: loader, registry, host services, layer filesystem, HTTP client, sinks
 libclaro_la_SOURCES += core/loader.c core/registry.c core/registry.h core/host.c \
 	core/layerfs.c core/layerfs_dir.c core/layerfs.h core/httpclient.c core/httpclient.h \
+	core/httpclient_mirror.c \
 	core/sinks.c core/sinks.h core/recordcopy.c core/recordcopy.h
 # Layer fetching (curl, digest check, gzip/zstd, spool) and the tar-backed layer fs
 libclaro_la_SOURCES += core/fetch.c core/fetch.h core/fetch_spool.c core/fetch_spool.h \
@@ -23,6 +24,12 @@ libclaro_la_SOURCES += core/router.c core/router.h core/workers.c core/workers.h
 libclaro_la_SOURCES += core/store.c core/store.h core/store_impl.h core/store_migrate.c \
 	core/store_migrations.h core/store_indexer.c core/store_matcher.c core/store_sqlite.c \
 	core/store_sqlite_lock.c core/store_sqlite_lock.h core/store_pg.c
+# The advisory store (write path, reads and matching query, GC)
+libclaro_la_SOURCES += core/store_advisory.c core/store_advisory.h core/store_advisory_query.c \
+	core/store_advisory_gc.c
+# The updater runner, the export/import of advisory snapshots
+libclaro_la_SOURCES += core/updater_runner.c core/updater_runner.h core/advisory_export.c \
+	core/advisory_export.h core/advisory_record.c core/advisory_stream.c core/advisory_stream.h
 # Clair's OpenAPI document, embedded: generated into the build directory so a
 # read-only source tree (make distcheck) works.
 OPENAPI_FILES = $(srcdir)/core/openapi/openapi.json $(srcdir)/core/openapi/openapi.yaml \
@@ -48,7 +55,8 @@ libclaro_la_LIBADD = $(LIBEVENT_LIBS) $(LIBPQ_LIBS) $(JANSSON_LIBS) $(LIBCURL_LI
 
 bin_PROGRAMS += clarod claroctl
 clarod_SOURCES = core/clarod.c core/daemon.c core/daemon.h core/api_meta.c core/introspection.c \
-	core/api_indexer.c core/api_indexer.h \
+	core/api_indexer.c core/api_indexer.h core/api_common.c core/api_common.h \
+	core/api_matcher.c core/api_matcher.h \
 	core/openapi_data.h
 nodist_clarod_SOURCES = core/openapi_data.c
 clarod_CFLAGS = $(libclaro_la_CFLAGS)
@@ -56,6 +64,11 @@ clarod_LDADD = libclaro.la
 
 claroctl_SOURCES = core/claroctl.c
 claroctl_SOURCES += core/apiclient.c core/apiclient.h
+# claroctl vercmp: version comparison through the version scheme plugins
+claroctl_SOURCES += core/cmd_vercmp.c core/cmd_vercmp.h
+claroctl_SOURCES += core/cmd_updaters.c core/cmd_updaters.h
+# claroctl report: index, match, render, gate
+claroctl_SOURCES += core/cmd_report.c core/cmd_report.h
 claroctl_CFLAGS = $(libclaro_la_CFLAGS)
 claroctl_LDADD = libclaro.la
 # Image inputs: docker-archive, OCI layout, dir and registry images to Clair
@@ -64,3 +77,8 @@ libclaro_la_SOURCES += core/image.c core/image.h core/oci_client.c core/oci_clie
 	core/oci_doc.c core/oci_doc.h
 # claroctl --local index: the indexer in-process
 libclaro_la_SOURCES += core/index_local.c core/index_local.h
+# Vulnerability report rendering: text, JSON, SARIF, CycloneDX, JUnit (claroctl report)
+libclaro_la_SOURCES += core/report_format.c core/report_format.h
+# The matcher: index records, matcher plugins, VulnerabilityReport (reference §6)
+libclaro_la_SOURCES += core/matcher.c core/matcher.h core/vulnjson.c core/vulnjson.h
+libclaro_la_SOURCES += core/enrich.c core/enrich.h core/vulnreport.c core/vulnreport.h

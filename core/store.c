@@ -233,6 +233,53 @@ enum claro_status store_query_strings(struct store *s, const char *what, const s
 	return rc;
 }
 
+int64_t store_changes(struct store *s)
+{
+	return s->driver->changes(s);
+}
+
+/* ---- Bulk loading ---------------------------------------------------------------- */
+
+enum claro_status store_copy_begin(struct store *s, struct store_copy *c, const char *what,
+				   const struct store_sql *insert, const char *pg_copy, struct error *err)
+{
+	enum claro_status rc = CLARO_OK;
+
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	c->what = what;
+	c->insert = insert;
+	c->native = s->driver->copy_begin != NULL && pg_copy != NULL;
+	if (c->native)
+		rc = s->driver->copy_begin(s, what, pg_copy, err);
+	c->open = rc == CLARO_OK;
+	return rc;
+}
+
+enum claro_status store_copy_row(struct store_copy *c, const struct store_param *params, size_t n,
+				 struct error *err)
+{
+	if (!c->open)
+		return error_set(err, CLARO_ERR_INTERNAL, "could not %s: the bulk load is not open", c->what);
+	if (n > STORE_MAX_PARAMS)
+		return error_set(err, CLARO_ERR_INTERNAL, "could not %s: too many columns (%zu)", c->what, n);
+	if (c->native)
+		return c->s->driver->copy_row(c->s, c->what, params, n, err);
+	return store_query(c->s, c->what, c->insert, params, n, NULL, err);
+}
+
+enum claro_status store_copy_end(struct store_copy *c, int ok, struct error *err)
+{
+	enum claro_status rc = CLARO_OK;
+
+	if (!c->open)
+		return CLARO_OK;
+	c->open = 0;
+	if (c->native)
+		rc = c->s->driver->copy_end(c->s, c->what, ok, err);
+	return rc;
+}
+
 /* ---- Transactions -------------------------------------------------------------- */
 
 /* One savepoint name serves every level: SQLite and PostgreSQL both resolve

@@ -92,6 +92,17 @@ struct store_driver {
 	enum claro_status (*try_lock)(struct store *s, const char *key, int *acquired, struct error *err);
 	/* *held = 0 when this connection did not hold key */
 	enum claro_status (*unlock)(struct store *s, const char *key, int *held, struct error *err);
+	/* Rows the last INSERT/UPDATE/DELETE changed. */
+	int64_t (*changes)(struct store *s);
+	/* Bulk load (store_copy_*). NULL: store.c runs the INSERT per row.
+	 * PostgreSQL: COPY ... FROM STDIN in text format. Between begin and end
+	 * no other statement may run on the connection. */
+	enum claro_status (*copy_begin)(struct store *s, const char *what, const char *copy_sql,
+					struct error *err);
+	enum claro_status (*copy_row)(struct store *s, const char *what, const struct store_param *params,
+				      size_t n, struct error *err);
+	/* ok = 0 aborts the load (the server discards the rows). */
+	enum claro_status (*copy_end)(struct store *s, const char *what, int ok, struct error *err);
 };
 
 /* Every backend's connection struct starts with this. */
@@ -131,6 +142,35 @@ enum claro_status store_query_strings(struct store *s, const char *what, const s
 				      struct error *err);
 /* Add a copy of str to list. */
 enum claro_status store_strings_add(struct store_strings *list, const char *str, struct error *err);
+
+/* Rows the last INSERT, UPDATE or DELETE on s changed. */
+int64_t store_changes(struct store *s);
+
+/* ---- Bulk loading -----------------------------------------------------------
+ * Rows into one table, as fast as the backend allows: PostgreSQL streams
+ * them with COPY FROM STDIN (one round trip per ~64 KiB), SQLite runs the
+ * cached INSERT per row. Nothing else may run on the connection between
+ * begin and end. Loading staging tables inside a transaction is the use:
+ * set-based statements then move the rows on.
+ *
+ *   static const struct store_sql ins = STORE_SQL("INSERT INTO t (a, b) VALUES ($1, $2)");
+ *   store_copy_begin(s, &c, "stage rows", &ins, "COPY t (a, b) FROM STDIN", err);
+ *   store_copy_row(&c, params, 2, err) ...;
+ *   store_copy_end(&c, ok, err);
+ */
+struct store_copy {
+	struct store *s;
+	const char *what;
+	const struct store_sql *insert;
+	int native; /* the driver's copy_* are in use */
+	int open;
+};
+enum claro_status store_copy_begin(struct store *s, struct store_copy *c, const char *what,
+				   const struct store_sql *insert, const char *pg_copy, struct error *err);
+enum claro_status store_copy_row(struct store_copy *c, const struct store_param *params, size_t n,
+				 struct error *err);
+/* ok = 0: abandon (after an error of the caller's); always closes. */
+enum claro_status store_copy_end(struct store_copy *c, int ok, struct error *err);
 
 /* End an operation's own transaction: commit when rc is CLARO_OK, else roll
  * back keeping err (the first error) intact. Returns the final status. */

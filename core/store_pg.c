@@ -33,6 +33,9 @@ struct pg_store {
 	unsigned next_name;
 	unsigned locks_held; /* session advisory locks (each take counted) */
 	int locks_lost;      /* the connection died while holding some */
+	int64_t changes;     /* rows the last command changed (PQcmdTuples) */
+	int copying;         /* inside COPY ... FROM STDIN */
+	struct buf copy_buf; /* rows not yet sent */
 	struct pg_slot cache[STMT_CACHE_SLOTS];
 };
 
@@ -282,6 +285,8 @@ static enum claro_status pg_query(struct store *s, const char *what, const struc
 		default: break;
 		}
 	}
+	if (st->copying)
+		return error_set(err, CLARO_ERR_INTERNAL, "could not %s: a bulk load is in progress", what);
 	rc = revive(st, what, err);
 	if (rc != CLARO_OK)
 		return rc;
@@ -302,6 +307,8 @@ static enum claro_status pg_query(struct store *s, const char *what, const struc
 		PQclear(res);
 		return rc;
 	}
+	if (parse_int64(PQcmdTuples(res), &st->changes) != CLARO_OK)
+		st->changes = 0;
 	/* COMMIT of a failed transaction "succeeds" as a ROLLBACK. */
 	if (strcmp(text, "COMMIT") == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
 		PQclear(res);
@@ -407,6 +414,133 @@ static enum claro_status pg_script(struct store *s, const char *what, const char
 		rc = fail(st, res, what, err);
 	PQclear(res);
 	return rc;
+}
+
+static int64_t pg_changes(struct store *s)
+{
+	return pg_of(s)->changes;
+}
+
+/* ---- Bulk loading: COPY FROM STDIN, text format ------------------------------ */
+
+#define COPY_FLUSH_BYTES (64 * 1024)
+
+static enum claro_status pg_copy_begin(struct store *s, const char *what, const char *copy_sql,
+				       struct error *err)
+{
+	struct pg_store *st = pg_of(s);
+	PGresult *res;
+	enum claro_status rc;
+
+	if (st->copying)
+		return error_set(err, CLARO_ERR_INTERNAL, "could not %s: a bulk load is in progress", what);
+	rc = revive(st, what, err);
+	if (rc != CLARO_OK)
+		return rc;
+	res = PQexec(st->conn, copy_sql);
+	if (!res)
+		return fail(st, NULL, what, err);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		rc = fail(st, res, what, err);
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	st->copying = 1;
+	buf_reset(&st->copy_buf);
+	return CLARO_OK;
+}
+
+/* One value in COPY's text format: \N for NULL, backslash escapes for the
+ * characters that separate rows and columns, bytea as \\x<hex>. */
+static enum claro_status copy_value(struct buf *b, const struct store_param *p)
+{
+	static const char hex[] = "0123456789abcdef";
+	enum claro_status rc = CLARO_OK;
+
+	switch (p->type) {
+	case STORE_PARAM_INT: return buf_printf(b, "%" PRId64, p->i);
+	case STORE_PARAM_TEXT:
+		if (!p->text)
+			return buf_puts(b, "\\N");
+		for (const char *c = p->text; *c && rc == CLARO_OK; c++) {
+			const char *esc = *c == '\\'   ? "\\\\"
+					  : *c == '\n' ? "\\n"
+					  : *c == '\r' ? "\\r"
+					  : *c == '\t' ? "\\t"
+						       : NULL;
+			rc = esc ? buf_puts(b, esc) : buf_append(b, c, 1);
+		}
+		return rc;
+	case STORE_PARAM_BLOB:
+		if (!p->blob)
+			return buf_puts(b, "\\N");
+		rc = buf_puts(b, "\\\\x");
+		for (size_t i = 0; i < p->len && rc == CLARO_OK; i++) {
+			const unsigned char byte = ((const unsigned char *)p->blob)[i];
+			const char two[2] = {hex[byte >> 4], hex[byte & 15]};
+			rc = buf_append(b, two, 2);
+		}
+		return rc;
+	default: return buf_puts(b, "\\N");
+	}
+}
+
+static enum claro_status copy_flush(struct pg_store *st, const char *what, struct error *err)
+{
+	if (st->copy_buf.len == 0)
+		return CLARO_OK;
+	if (st->copy_buf.len > INT32_MAX ||
+	    PQputCopyData(st->conn, st->copy_buf.data, (int)st->copy_buf.len) != 1)
+		return fail(st, NULL, what, err);
+	buf_reset(&st->copy_buf);
+	return CLARO_OK;
+}
+
+static enum claro_status pg_copy_row(struct store *s, const char *what, const struct store_param *params,
+				     size_t n, struct error *err)
+{
+	struct pg_store *st = pg_of(s);
+	enum claro_status rc = CLARO_OK;
+
+	if (!st->copying)
+		return error_set(err, CLARO_ERR_INTERNAL, "could not %s: no bulk load is open", what);
+	for (size_t i = 0; i < n && rc == CLARO_OK; i++) {
+		if (i > 0)
+			rc = buf_append(&st->copy_buf, "\t", 1);
+		if (rc == CLARO_OK)
+			rc = copy_value(&st->copy_buf, &params[i]);
+	}
+	if (rc == CLARO_OK)
+		rc = buf_append(&st->copy_buf, "\n", 1);
+	if (rc != CLARO_OK)
+		return store_error_nomem(err, what);
+	return st->copy_buf.len >= COPY_FLUSH_BYTES ? copy_flush(st, what, err) : CLARO_OK;
+}
+
+static enum claro_status pg_copy_end(struct store *s, const char *what, int ok, struct error *err)
+{
+	struct pg_store *st = pg_of(s);
+	struct error ignored = ERROR_INIT;
+	enum claro_status rc = CLARO_OK;
+	PGresult *res;
+
+	if (!st->copying)
+		return CLARO_OK;
+	if (ok)
+		rc = copy_flush(st, what, err);
+	if (PQputCopyEnd(st->conn, ok && rc == CLARO_OK ? NULL : "abandoned by claro") != 1 &&
+	    rc == CLARO_OK && ok)
+		rc = fail(st, NULL, what, err);
+	st->copying = 0;
+	buf_free(&st->copy_buf);
+	while ((res = PQgetResult(st->conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == CLARO_OK)
+			rc = fail(st, res, what, ok ? err : &ignored);
+		PQclear(res);
+	}
+	error_clear(&ignored);
+	return ok ? rc : CLARO_OK;
 }
 
 /* ---- Locks ---------------------------------------------------------------- */
@@ -557,6 +691,7 @@ static void pg_close(struct store *s)
 
 	/* The server drops the session's advisory locks and open transaction. */
 	PQfinish(st->conn);
+	buf_free(&st->copy_buf);
 	free(st);
 }
 
@@ -580,4 +715,8 @@ const struct store_driver store_driver_postgres = {
     .begin = &sql_begin,
     .try_lock = pg_try_lock,
     .unlock = pg_unlock,
+    .changes = pg_changes,
+    .copy_begin = pg_copy_begin,
+    .copy_row = pg_copy_row,
+    .copy_end = pg_copy_end,
 };

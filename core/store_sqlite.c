@@ -23,6 +23,7 @@
 struct stmt_slot {
 	const struct store_sql *key;
 	sqlite3_stmt *stmt;
+	int ordered; /* parameter $k has index k for every k */
 };
 
 struct sqlite_store {
@@ -136,10 +137,28 @@ static struct stmt_slot *cache_find(struct sqlite_store *st, const struct store_
 	return NULL;
 }
 
+/* Whether SQLite numbered the statement's parameters $1..$n as 1..n (they
+ * appear in order, the usual case): then binding needs no lookup by name,
+ * which walks every parameter name and, for a 31-column insert run per row,
+ * cost more than the insert itself. Worked out once per prepared statement. */
+static int params_ordered(sqlite3_stmt *stmt)
+{
+	int n = sqlite3_bind_parameter_count(stmt);
+
+	for (int k = 1; k <= n; k++) {
+		const char *name = sqlite3_bind_parameter_name(stmt, k);
+		int64_t v = 0;
+
+		if (!name || name[0] != '$' || parse_int64(name + 1, &v) != CLARO_OK || v != k)
+			return 0;
+	}
+	return 1;
+}
+
 /* A statement ready to bind: from the cache if idle there, else prepared
  * (and cached when the statement allows it and a slot is free). */
 static enum claro_status get_stmt(struct sqlite_store *st, const char *what, const struct store_sql *sql,
-				  sqlite3_stmt **out, int *owned, struct error *err)
+				  sqlite3_stmt **out, int *owned, int *ordered, struct error *err)
 {
 	struct stmt_slot *slot = NULL;
 	int code;
@@ -150,6 +169,7 @@ static enum claro_status get_stmt(struct sqlite_store *st, const char *what, con
 		if (slot && !sqlite3_stmt_busy(slot->stmt)) {
 			*out = slot->stmt;
 			*owned = 0;
+			*ordered = slot->ordered;
 			return CLARO_OK;
 		}
 		/* busy: an earlier result of the same statement is still being read */
@@ -160,9 +180,11 @@ static enum claro_status get_stmt(struct sqlite_store *st, const char *what, con
 		return fail(st->db, code, what, err);
 	if (!*out) /* empty statement text */
 		return error_set(err, CLARO_ERR_INTERNAL, "could not %s: empty statement", what);
+	*ordered = params_ordered(*out);
 	if (slot) {
 		slot->key = sql;
 		slot->stmt = *out;
+		slot->ordered = *ordered;
 		*owned = 0;
 	} else {
 		*owned = 1;
@@ -180,36 +202,43 @@ static void put_stmt(sqlite3_stmt *stmt, int owned)
 	}
 }
 
-static enum claro_status bind_one(struct sqlite_store *st, sqlite3_stmt *stmt, const char *what, size_t i,
-				  const struct store_param *p, struct error *err)
+/* keep: the caller's values outlive the statement's use of them (no rows
+ * are read after the call returns), so SQLite need not copy them. */
+static enum claro_status bind_one(struct sqlite_store *st, sqlite3_stmt *stmt, int ordered, int keep,
+				  const char *what, size_t i, const struct store_param *p, struct error *err)
 {
+	sqlite3_destructor_type copy = keep ? SQLITE_STATIC : SQLITE_TRANSIENT;
+
 	char name[24];
 	int idx, code;
 
-	snprintf(name, sizeof(name), "$%zu", i + 1);
-	idx = sqlite3_bind_parameter_index(stmt, name);
+	name[0] = '\0';
+	if (!ordered)
+		snprintf(name, sizeof(name), "$%zu", i + 1);
+	idx = ordered ? (int)i + 1 : sqlite3_bind_parameter_index(stmt, name);
 	if (idx == 0)
 		return error_set(err, CLARO_ERR_INTERNAL,
 				 "could not %s: the statement does not use parameter %s", what, name);
 	switch (p->type) {
 	case STORE_PARAM_TEXT:
-		code = p->text ? sqlite3_bind_text(stmt, idx, p->text, -1, SQLITE_TRANSIENT)
-			       : sqlite3_bind_null(stmt, idx);
+		code =
+		    p->text ? sqlite3_bind_text(stmt, idx, p->text, -1, copy) : sqlite3_bind_null(stmt, idx);
 		break;
 	case STORE_PARAM_INT: code = sqlite3_bind_int64(stmt, idx, p->i); break;
 	case STORE_PARAM_BLOB:
 		if (p->len == 0 || !p->blob)
 			code = p->blob ? sqlite3_bind_zeroblob(stmt, idx, 0) : sqlite3_bind_null(stmt, idx);
 		else
-			code = sqlite3_bind_blob64(stmt, idx, p->blob, p->len, SQLITE_TRANSIENT);
+			code = sqlite3_bind_blob64(stmt, idx, p->blob, p->len, copy);
 		break;
 	default: code = sqlite3_bind_null(stmt, idx); break;
 	}
 	return code == SQLITE_OK ? CLARO_OK : fail(st->db, code, what, err);
 }
 
-static enum claro_status bind_all(struct sqlite_store *st, sqlite3_stmt *stmt, const char *what,
-				  const struct store_param *params, size_t n, struct error *err)
+static enum claro_status bind_all(struct sqlite_store *st, sqlite3_stmt *stmt, int ordered, int keep,
+				  const char *what, const struct store_param *params, size_t n,
+				  struct error *err)
 {
 	enum claro_status rc = CLARO_OK;
 
@@ -218,7 +247,7 @@ static enum claro_status bind_all(struct sqlite_store *st, sqlite3_stmt *stmt, c
 				 "could not %s: the statement takes %d parameters, not %zu", what,
 				 sqlite3_bind_parameter_count(stmt), n);
 	for (size_t i = 0; i < n && rc == CLARO_OK; i++)
-		rc = bind_one(st, stmt, what, i, &params[i], err);
+		rc = bind_one(st, stmt, ordered, keep, what, i, &params[i], err);
 	return rc;
 }
 
@@ -231,12 +260,14 @@ static enum claro_status sqlite_query(struct store *s, const char *what, const s
 	struct sqlite_store *st = sqlite_of(s);
 	struct sqlite_rows *r;
 	sqlite3_stmt *stmt = NULL;
-	int owned = 0, code;
-	enum claro_status rc = get_stmt(st, what, sql, &stmt, &owned, err);
+	int owned = 0, ordered = 0, code;
+	enum claro_status rc = get_stmt(st, what, sql, &stmt, &owned, &ordered, err);
 
 	if (rc != CLARO_OK)
 		return rc;
-	rc = bind_all(st, stmt, what, params, n, err);
+	/* Without rows to read, the statement is done with the values (and
+	 * its bindings cleared) before this function returns. */
+	rc = bind_all(st, stmt, ordered, rows == NULL, what, params, n, err);
 	if (rc != CLARO_OK) {
 		put_stmt(stmt, owned);
 		return rc;
@@ -384,6 +415,11 @@ static enum claro_status sqlite_unlock(struct store *s, const char *key, int *he
 	return sqlite_lock_release(st->locks, st, key, held, err);
 }
 
+static int64_t sqlite_changes_count(struct store *s)
+{
+	return sqlite3_changes(sqlite_of(s)->db);
+}
+
 /* ---- Opening ---------------------------------------------------------------- */
 
 static enum claro_status open_fail(sqlite3 *db, int code, const char *path, struct error *err)
@@ -457,8 +493,10 @@ static enum claro_status sqlite_open(struct store **out, const struct store_para
 	sqlite3_busy_timeout(st->db, STORE_SQLITE_BUSY_TIMEOUT_MS);
 	rc = set_wal(st->db, p->sqlite_path, err);
 	if (rc == CLARO_OK) {
-		code = sqlite3_exec(st->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", NULL,
-				    NULL, NULL);
+		code = sqlite3_exec(st->db,
+				    "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+				    "PRAGMA cache_size = -16384; PRAGMA temp.cache_size = -32768",
+				    NULL, NULL, NULL);
 		if (code != SQLITE_OK)
 			rc = open_fail(st->db, code, p->sqlite_path, err);
 	}
@@ -506,4 +544,6 @@ const struct store_driver store_driver_sqlite = {
     .begin = &sql_begin,
     .try_lock = sqlite_try_lock,
     .unlock = sqlite_unlock,
+    .changes = sqlite_changes_count,
+    /* bulk loads run the cached INSERT per row (store.c) */
 };

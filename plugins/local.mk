@@ -16,9 +16,13 @@ pkgplugins_LTLIBRARIES += plugins/alpine/alpine.la
 plugins_alpine_alpine_la_SOURCES = plugins/alpine/alpine.c plugins/alpine/alpine.h \
 	plugins/alpine/apk_scanner.c plugins/alpine/apkdb.c plugins/alpine/apkdb.h \
 	plugins/alpine/dist_scanner.c plugins/alpine/release.c plugins/alpine/release.h \
-	plugins/common/osrelease.c plugins/common/osrelease.h
-plugins_alpine_alpine_la_CFLAGS = $(PLUGIN_CFLAGS)
+	plugins/common/osrelease.c plugins/common/osrelease.h \
+	plugins/alpine/secdb.c plugins/alpine/secdb.h plugins/alpine/secdb_updater.c \
+	plugins/common/feedfetch.c plugins/common/feedfetch.h
+plugins_alpine_alpine_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
+plugins_alpine_alpine_la_CFLAGS = $(PLUGIN_CFLAGS) $(JANSSON_CFLAGS)
 plugins_alpine_alpine_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_alpine_alpine_la_LIBADD = $(JANSSON_LIBS)
 TESTS += plugins/alpine/test-apk.sh plugins/alpine/test-alpine-dist.sh
 dist_check_SCRIPTS += plugins/alpine/test-apk.sh plugins/alpine/test-alpine-dist.sh
 EXTRA_DIST += plugins/alpine/README.md
@@ -43,14 +47,21 @@ plugins_dpkg_dpkg_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
 plugins_dpkg_dpkg_la_CFLAGS = $(PLUGIN_CFLAGS) $(LIBCRYPTO_CFLAGS)
 plugins_dpkg_dpkg_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_dpkg_dpkg_la_LIBADD = $(LIBCRYPTO_LIBS)
-plugins_debian_debian_la_SOURCES = plugins/debian/debian.c plugins/common/osrelease.c plugins/common/osrelease.h
+plugins_debian_debian_la_SOURCES = plugins/debian/debian.c plugins/common/osrelease.c plugins/common/osrelease.h \
+	plugins/debian/debian.h plugins/debian/tracker_updater.c plugins/debian/tracker.c plugins/debian/tracker.h \
+	plugins/debian/jsonsplit.c plugins/debian/jsonsplit.h plugins/debian/dists.c plugins/debian/dists.h \
+	plugins/common/feedfetch.c plugins/common/feedfetch.h
 plugins_debian_debian_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
-plugins_debian_debian_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_debian_debian_la_CFLAGS = $(PLUGIN_CFLAGS) $(JANSSON_CFLAGS)
 plugins_debian_debian_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_ubuntu_ubuntu_la_SOURCES = plugins/ubuntu/ubuntu.c plugins/common/osrelease.c plugins/common/osrelease.h
+plugins_debian_debian_la_LIBADD = $(JANSSON_LIBS)
+plugins_ubuntu_ubuntu_la_SOURCES = plugins/ubuntu/ubuntu.c plugins/common/osrelease.c plugins/common/osrelease.h \
+	plugins/ubuntu/ubuntu.h plugins/ubuntu/oval_updater.c plugins/ubuntu/oval.c plugins/ubuntu/oval.h \
+	plugins/common/feedfetch.c plugins/common/feedfetch.h plugins/common/feedstream.c plugins/common/feedstream.h
 plugins_ubuntu_ubuntu_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
-plugins_ubuntu_ubuntu_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_ubuntu_ubuntu_la_CFLAGS = $(PLUGIN_CFLAGS) $(JANSSON_CFLAGS) $(LIBXML2_CFLAGS) $(LIBARCHIVE_CFLAGS)
 plugins_ubuntu_ubuntu_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+plugins_ubuntu_ubuntu_la_LIBADD = $(JANSSON_LIBS) $(LIBXML2_LIBS) $(LIBARCHIVE_LIBS)
 TESTS += plugins/dpkg/test-dpkg.sh plugins/debian/test-distro.sh
 dist_check_SCRIPTS += plugins/dpkg/test-dpkg.sh plugins/debian/test-distro.sh
 check_PROGRAMS += plugins/dpkg/test_dpkgdb plugins/debian/test_osrelease
@@ -64,3 +75,14 @@ plugins_debian_test_osrelease_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
 plugins_debian_test_osrelease_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 plugins_debian_test_osrelease_LDADD = $(JANSSON_LIBS)
 EXTRA_DIST += plugins/dpkg/README.md
+include $(srcdir)/plugins/rpm/local.mk
+include $(srcdir)/plugins/python/local.mk
+include $(srcdir)/plugins/versions/local.mk
+include $(srcdir)/plugins/rhel/local.mk
+include $(srcdir)/plugins/aws/local.mk
+include $(srcdir)/plugins/oracle/local.mk
+include $(srcdir)/plugins/suse/local.mk
+include $(srcdir)/plugins/photon/local.mk
+include $(srcdir)/plugins/mariner/local.mk
+include $(srcdir)/plugins/osv/local.mk
+include $(srcdir)/plugins/enrich/local.mk

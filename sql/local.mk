@@ -6,9 +6,11 @@ SQL_MIGRATIONS = \
 	sql/sqlite/0001_indexer.sql \
 	sql/sqlite/0002_matcher.sql \
 	sql/sqlite/0003_notifier.sql \
+	sql/sqlite/0004_advisory.sql \
 	sql/postgres/0001_indexer.sql \
 	sql/postgres/0002_matcher.sql \
-	sql/postgres/0003_notifier.sql
+	sql/postgres/0003_notifier.sql \
+	sql/postgres/0004_advisory.sql
 
 EXTRA_DIST += $(SQL_MIGRATIONS) sql/embed.sh
 nodist_libclaro_la_SOURCES = sql/migrations.c

@@ -272,3 +272,15 @@ tests/fuzz/fuzz_image-libfuzzer: $(top_srcdir)/tests/fuzz/fuzz_image.c $(FUZZ_IM
 		$(top_srcdir)/tests/fuzz/fuzz_image.c $(FUZZ_IMAGE_CFILES) \
 		$(JANSSON_LIBS) $(LIBARCHIVE_LIBS) $(LIBCRYPTO_LIBS) $(LIBCURL_LIBS)
 CLEANFILES += tests/fuzz/fuzz_image-libfuzzer
+
+# Correctness against the real tools: a Debian bookworm minbase image built
+# with mmdebstrap + umoci (cached in $TMPDIR by debian-image-build.sh) vs.
+# dpkg-query on the same root, and the alpine docker-archives vs. the image's
+# own apk in a chroot.
+TESTS += tests/integ/debian-image.sh tests/integ/alpine-archive.sh
+dist_check_SCRIPTS += tests/integ/debian-image.sh tests/integ/alpine-archive.sh \
+	tests/integ/debian-image-build.sh
+include $(srcdir)/tests/bench/local.mk
+include $(srcdir)/tests/unit/advisory.mk
+include $(srcdir)/tests/unit/updaters.mk
+include $(srcdir)/tests/unit/report.mk

@@ -12,5 +12,9 @@
 extern const struct claro_component alpine_apk_scanner;
 /* "alpine" distribution scanner, version "3" (dist_scanner.c). */
 extern const struct claro_component alpine_dist_scanner;
+/* "alpine" updater set: the secdb updaters (secdb_updater.c). */
+extern const struct claro_component alpine_secdb_updaters;
+/* Its configuration key "url" (secdb_updater.c). */
+extern const struct claro_cfg_key alpine_cfg_url;
 
 #endif /* CLARO_PLUGINS_ALPINE_H */

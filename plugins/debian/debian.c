@@ -1,5 +1,6 @@
 /* debian: the distribution scanner for Debian (Clair's "debian", version 3;
- * reference §2, §4.3). It reads etc/os-release and, when ID is "debian" and
+ * reference §2, §4.3), and the security tracker updater set
+ * (tracker_updater.c). It reads etc/os-release and, when ID is "debian" and
  * VERSION_ID is a release number, reports the canonical record that the
  * Debian updater also puts on vulnerabilities:
  *
@@ -20,6 +21,7 @@
 
 #include <claro/plugin.h>
 
+#include "debian.h"
 #include "osrelease.h"
 
 #define OS_RELEASE     "etc/os-release"
@@ -157,5 +159,9 @@ static const struct claro_component debian_scanner = {
     sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "debian", "3", &debian_ops,
 };
 
-CLARO_PLUGIN_DEFINE(debian, "1.0.0", "Apache-2.0", "Detects Debian releases from etc/os-release", NULL, NULL,
-		    NULL, &debian_scanner)
+static const struct claro_cfg_key *const debian_config[] = {&debian_cfg_mirror_url, &debian_cfg_json_url,
+							    NULL};
+
+CLARO_PLUGIN_DEFINE(debian, "1.1.0", "Apache-2.0",
+		    "Debian: release detection from etc/os-release, security tracker updater", debian_config,
+		    NULL, NULL, &debian_scanner, &debian_tracker_updaters)

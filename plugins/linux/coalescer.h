@@ -1,5 +1,5 @@
 /* The Linux coalescer shared by the OS-package ecosystems (dpkg, alpine, and
- * rpm next): Clair's claircore:linux/coalescer.go rules (reference §3.5)
+ * rpm): Clair's claircore:linux/coalescer.go rules (reference §3.5)
  * plus whiteouts of whole package databases.
  *
  *   - Per package database (package_db), the packages come from the highest

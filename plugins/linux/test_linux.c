@@ -295,11 +295,18 @@ static void test_scanner_lists(void)
 	static const char *const want_dpkg[] = {"dpkg",   "dpkg-distroless", "debian",
 						"ubuntu", "whiteout",        NULL};
 	static const char *const want_alpine[] = {"apk", "alpine", "whiteout", NULL};
-	const char *const *wants[] = {want_dpkg, want_alpine};
-	const char *names[] = {"dpkg", "alpine"};
+	/* claircore's rpm ecosystem (rpm; aws, oracle, suse, photon), the
+	 * distributions beyond Clair, and the rhel scanners whose results tell
+	 * it to give the image to the rhel coalescer */
+	static const char *const want_rpm[] = {"rpm",      "aws",     "oracle", "suse",
+					       "photon",   "centos",  "rocky",  "almalinux",
+					       "fedora",   "mariner", "rhel",   "rhel-repository-scanner",
+					       "whiteout", NULL};
+	const char *const *wants[] = {want_dpkg, want_alpine, want_rpm};
+	const char *names[] = {"dpkg", "alpine", "rpm"};
 
-	is_int(registry_count(&reg, CLARO_KIND_COALESCER), 2, "linux.so carries two coalescers");
-	for (int k = 0; k < 2; k++) {
+	is_int(registry_count(&reg, CLARO_KIND_COALESCER), 3, "linux.so carries three coalescers");
+	for (int k = 0; k < 3; k++) {
 		const struct component_ref *ref = registry_find(&reg, CLARO_KIND_COALESCER, names[k]);
 		const struct claro_coalescer_ops *ops = ref ? ref->component->ops : NULL;
 		size_t i = 0;
@@ -308,9 +315,9 @@ static void test_scanner_lists(void)
 		for (; same && wants[k][i]; i++)
 			same = ops->scanners[i] && strcmp(ops->scanners[i], wants[k][i]) == 0;
 		ok(same && ops->scanners[i] == NULL,
-		   "the %s coalescer takes exactly claircore's %s ecosystem scanners "
-		   "plus whiteout",
-		   names[k], names[k]);
+		   "the %s coalescer takes exactly claircore's %s ecosystem scanners plus whiteout%s",
+		   names[k], names[k],
+		   k == 2 ? ", claro's other rpm distributions and the rhel evidence" : "");
 	}
 }
 
@@ -632,6 +639,56 @@ static void test_rpm_shaped_databases(void)
 	tl_wh(l[1], "var/lib/.wh.rpm");
 	expect(run("dpkg", l, 2), NOTHING, "  a whiteout of var/lib/rpm removes both");
 	tl_free_all(l, 2);
+}
+
+/* The rpm coalescer: Clair's Linux rules for the rpm distributions, and
+ * nothing at all for Red Hat's images (the rhel coalescer's; rhelfamily.h). */
+DIST(al2, "amzn", "Amazon Linux", "2", NULL, "2");
+DIST(rhel9, "rhel", "Red Hat Enterprise Linux Server", "9", NULL, "9");
+DIST(hbird, "hummingbird", "Hummingbird OS", "20251124", NULL, "20251124");
+
+static void test_rpm_ecosystem(void)
+{
+	static const struct claro_repository product = {
+	    sizeof(product), "cpe:2.3:o:redhat:enterprise_linux:9:*:baseos:*:*:*:*:*", "rhel-cpe-repository",
+	    "repoid=rhel-9-for-x86_64-baseos-rpms", "cpe:2.3:o:redhat:enterprise_linux:9:*:baseos:*:*:*:*:*"};
+	static const struct claro_repository *const products[] = {&product};
+	struct tlayer *l[3] = {tl_new("L0"), tl_new("L1"), tl_new("L2")};
+
+	tl_dist(l[0], &al2);
+	tl_pkg(l[0], "bash", "4.2.46-34.amzn2", "bdb:var/lib/rpm");
+	tl_pkg(l[0], "gone", "1-1", "bdb:var/lib/rpm");
+	tl_pkg(l[1], "bash", "4.2.46-34.amzn2", "bdb:var/lib/rpm");
+	tl_pkg(l[1], "curl", "8.3.0-1.amzn2", "bdb:var/lib/rpm");
+	expect(run("rpm", l, 3),
+	       LINES("bash 4.2.46-34.amzn2 bdb:var/lib/rpm L0 amzn:2",
+		     "curl 8.3.0-1.amzn2 bdb:var/lib/rpm L1 amzn:2"),
+	       "rpm: last layer wins per database, the distribution of the introduction layer");
+	tl_dist(l[2], &rhel9);
+	expect(run("rpm", l, 3), NOTHING,
+	       "rpm: a layer with a RHEL distribution makes it the rhel coalescer's image");
+	l[2]->n_dists = 0;
+	tl_dist(l[2], &hbird);
+	expect(run("rpm", l, 3), NOTHING, "  so does Hummingbird, which the rhel scanner reports");
+	l[2]->n_dists = 0;
+	{
+		/* tl_artifacts() resets the struct: run by hand with the repository */
+		const struct claro_layer_artifacts *arts[3];
+		struct claro_index_builder *ib = must(index_builder_new());
+		struct error err = ERROR_INIT;
+
+		for (int i = 0; i < 3; i++)
+			arts[i] = tl_artifacts(l[i]);
+		l[2]->a.repositories = products;
+		l[2]->a.n_repositories = 1;
+		is_int(coalesce_artifacts("rpm", arts, 3, ib, &err), CLARO_OK,
+		       "rpm: with a product repository");
+		is_int(index_builder_count(ib), 0,
+		       "  a RHEL product repository alone makes it the rhel coalescer's too");
+		error_clear(&err);
+		index_builder_free(ib);
+	}
+	tl_free_all(l, 3);
 }
 
 static void test_dbwhiteout_rules(void)
@@ -994,6 +1051,7 @@ int main(void)
 	test_many_layers();
 	test_alpine();
 	test_rpm_shaped_databases();
+	test_rpm_ecosystem();
 	test_dbwhiteout_rules();
 	test_real_dpkg(plugins);
 	registry_free(&reg);

@@ -9,7 +9,8 @@
  *   version "22.04 (Jammy)" (code name title-cased),
  *   version_code_name "jammy", pretty_name "Ubuntu 22.04".
  *
- * A malformed file is an error, as in Clair.
+ * A malformed file is an error, as in Clair. The OVAL updater set is in
+ * oval_updater.c.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -19,6 +20,7 @@
 #include <claro/plugin.h>
 
 #include "osrelease.h"
+#include "ubuntu.h"
 
 #define LSB_RELEASE      "etc/lsb-release"
 #define OS_RELEASE       "etc/os-release"
@@ -53,9 +55,7 @@ static int is_letter(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* "<release> (<Codename>)" with each word's first letter upper-cased, as Go's
- * strings.Title does. Caller frees with host->free. */
-static char *version_string(const struct claro_host *h, const char *release, const char *codename)
+char *ubuntu_version_string(const struct claro_host *h, const char *release, const char *codename)
 {
 	size_t rl = strlen(release), cl = strlen(codename);
 	char *s = h->alloc(rl + cl + 4);
@@ -86,7 +86,7 @@ static enum claro_status report(struct claro_ctx *ctx, struct claro_scan_result 
 {
 	const struct claro_host *h = ctx->host;
 	struct claro_distribution d = {0};
-	char *version = version_string(h, release, codename);
+	char *version = ubuntu_version_string(h, release, codename);
 	char *pretty = h->alloc(strlen("Ubuntu ") + strlen(release) + 1);
 	enum claro_status st;
 
@@ -170,6 +170,10 @@ static const struct claro_component ubuntu_scanner = {
     sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "ubuntu", "3", &ubuntu_ops,
 };
 
-CLARO_PLUGIN_DEFINE(ubuntu, "1.0.0", "Apache-2.0",
-		    "Detects Ubuntu releases from etc/lsb-release or etc/os-release", NULL, NULL, NULL,
-		    &ubuntu_scanner)
+static const struct claro_cfg_key *const ubuntu_config[] = {&ubuntu_cfg_url,           &ubuntu_cfg_name,
+							    &ubuntu_cfg_oval_url,      &ubuntu_cfg_use_bzip2,
+							    &ubuntu_cfg_max_feed_size, NULL};
+
+CLARO_PLUGIN_DEFINE(ubuntu, "1.1.0", "Apache-2.0",
+		    "Ubuntu: release detection from etc/lsb-release or etc/os-release, CVE OVAL updaters",
+		    ubuntu_config, ubuntu_init, NULL, &ubuntu_scanner, &ubuntu_oval_updaters)

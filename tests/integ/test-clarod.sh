@@ -116,6 +116,10 @@ log_level = debug
 [store]
 backend = sqlite
 path = $tmp/db/claro.db
+
+# Hermetic: no update round against the test plugins' feeds (or the internet).
+[updaters]
+enabled = false
 EOF
 # The test plugins' required keys (tests/plugins/beta.c needs a feed URL;
 # nothing is fetched: no updater runs in this test).

@@ -8,9 +8,12 @@
  *   -NAME                               withdraw NAME (a delta)
  * Scores (GET <url>/scores): "NAME SCORE" per line, stored as enrichments
  * {"score": SCORE} tagged with NAME.
+ * With full = true the set also offers beta/full: GET <url>/full in the feed
+ * format, a whole snapshot each time (not a delta), for the updater runner's
+ * tests.
  *
  * Config keys: url (string, required), timeout (duration), retries (int),
- * enabled (bool). SPDX-License-Identifier: Apache-2.0 */
+ * enabled (bool), full (bool). SPDX-License-Identifier: Apache-2.0 */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,8 +31,14 @@ static const struct claro_cfg_key key_retries = {
     sizeof(struct claro_cfg_key), "retries", CLARO_CFG_INT, "0", 0, "extra attempts after a network error"};
 static const struct claro_cfg_key key_enabled = {
     sizeof(struct claro_cfg_key), "enabled", CLARO_CFG_BOOL, "true", 0, "offer the updaters at all"};
-static const struct claro_cfg_key *const beta_config[] = {&key_url, &key_timeout, &key_retries, &key_enabled,
-							  NULL};
+static const struct claro_cfg_key key_full = {sizeof(struct claro_cfg_key),
+					      "full",
+					      CLARO_CFG_BOOL,
+					      "false",
+					      0,
+					      "also offer beta/full (whole snapshots)"};
+static const struct claro_cfg_key *const beta_config[] = {&key_url,     &key_timeout, &key_retries,
+							  &key_enabled, &key_full,    NULL};
 
 /* ---- version scheme "intver" ---- */
 
@@ -113,16 +122,19 @@ static enum claro_status match_vulnerable(struct claro_ctx *ctx, const struct cl
 static enum claro_status updaters_list(struct claro_ctx *ctx, struct claro_updater_list *out)
 {
 	const struct claro_host *h = ctx->host;
-	int enabled;
+	int enabled, full;
 	enum claro_status st;
 
-	if ((st = h->cfg_bool(ctx, "enabled", &enabled)) != CLARO_OK)
+	if ((st = h->cfg_bool(ctx, "enabled", &enabled)) != CLARO_OK ||
+	    (st = h->cfg_bool(ctx, "full", &full)) != CLARO_OK)
 		return st;
 	if (!enabled)
 		return CLARO_OK;
 	if ((st = h->updater_add(ctx, out, "beta/feed", CLARO_UPDATER_DELTA)) != CLARO_OK)
 		return st;
-	return h->updater_add(ctx, out, "beta/scores", CLARO_UPDATER_ENRICHMENT);
+	if ((st = h->updater_add(ctx, out, "beta/scores", CLARO_UPDATER_ENRICHMENT)) != CLARO_OK)
+		return st;
+	return full ? h->updater_add(ctx, out, "beta/full", 0) : CLARO_OK;
 }
 
 /* GET <url><suffix>, conditional on the previous fingerprint, retried. */
@@ -279,18 +291,18 @@ static enum claro_status parse_scores(struct claro_ctx *ctx, struct claro_update
 static enum claro_status updaters_update(struct claro_ctx *ctx, const char *updater, struct claro_update *up)
 {
 	const struct claro_host *h = ctx->host;
-	int scores = strcmp(updater, "beta/scores") == 0;
+	int scores = strcmp(updater, "beta/scores") == 0, full = strcmp(updater, "beta/full") == 0;
 	struct claro_http_response *resp;
 	enum claro_status st;
 	char *text;
 
-	if (!scores && strcmp(updater, "beta/feed") != 0) {
+	if (!scores && !full && strcmp(updater, "beta/feed") != 0) {
 		h->error(ctx, CLARO_ERR_NOT_FOUND, "no updater \"%s\" in set beta", updater);
 		h->error_detail(ctx, "This set offers beta/feed and beta/scores.");
 		h->error_hint(ctx, "Run one of the updaters list() names.");
 		return CLARO_ERR_NOT_FOUND;
 	}
-	if ((st = fetch(ctx, up, scores ? "/scores" : "/feed", &resp)) != CLARO_OK)
+	if ((st = fetch(ctx, up, scores ? "/scores" : full ? "/full" : "/feed", &resp)) != CLARO_OK)
 		return st;
 	if (resp->status == 304) {
 		h->http_response_free(resp);

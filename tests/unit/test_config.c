@@ -269,13 +269,16 @@ static void test_errors(void)
 		     "unknown key \"Mode\" in section [clarod]", 2, "[clarod] has no key \"Mode\".",
 		     "Did you mean \"mode\"?");
 	expect_error("unknown section", "[server]\nport = 1\n", "unknown section [server]", 1,
-		     "claro reads the sections [clarod], [store], [plugins] and [plugin.<name>].",
+		     "claro reads the sections [clarod], [store], [plugins], [plugin.<name>], [updaters] and "
+		     "[updater.<name>].",
 		     "Check the spelling against clarod.ini(5) or etc/clarod.ini.sample.");
 	expect_error("unknown section near a known one", "\n[stor]\n", "unknown section [stor]", 2,
-		     "claro reads the sections [clarod], [store], [plugins] and [plugin.<name>].",
+		     "claro reads the sections [clarod], [store], [plugins], [plugin.<name>], [updaters] and "
+		     "[updater.<name>].",
 		     "Did you mean [store]?");
 	expect_error("plugins.<name> for plugin.<name>", "[plugins.dpkg]\n", "unknown section [plugins.dpkg]",
-		     1, "claro reads the sections [clarod], [store], [plugins] and [plugin.<name>].",
+		     1, "claro reads the sections [clarod], [store], [plugins], [plugin.<name>], [updaters] and "
+		     "[updater.<name>].",
 		     "Did you mean [plugin.dpkg]?");
 	expect_error(
 	    "bad plugin section name", "[plugin.Dpkg]\n", "invalid section name [plugin.Dpkg]", 1,

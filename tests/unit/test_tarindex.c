@@ -290,6 +290,20 @@ static void check_tar(const char *label, int fd)
 		}
 	}
 	ok(implied_ok, "%s: every implied directory is a parent of a listed path", label);
+	{
+		/* The order lookups rely on: strictly increasing paths, the root
+		 * first, and every entry found at its own place. */
+		size_t bad = strcmp(tarindex_name(ix, tarindex_at(ix, 0)), "") != 0;
+
+		for (size_t i = 1; i < tarindex_count(ix); i++) {
+			const struct tarindex_entry *e = tarindex_at(ix, i);
+			if (strcmp(tarindex_name(ix, tarindex_at(ix, i - 1)), tarindex_name(ix, e)) >= 0 ||
+			    tarindex_find(ix, tarindex_name(ix, e)) != e)
+				bad++;
+		}
+		ok(bad == 0, "%s: entries sorted bytewise by path, each found where it is (%zu entries)",
+		   label, tarindex_count(ix));
+	}
 
 	/* Contents: up to 12 regular files that occur once, against tar -xOf. */
 	for (size_t i = 0; i < raw.n && compared < 12; i++) {

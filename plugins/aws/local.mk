@@ -1,0 +1,8 @@
+# plugins/aws: Clair's Amazon Linux distribution scanner ("aws", version 2).
+pkgplugins_LTLIBRARIES += plugins/aws/aws.la
+plugins_aws_aws_la_SOURCES = plugins/aws/aws.c plugins/common/relfile.c plugins/common/relfile.h \
+	plugins/common/osrelease.c plugins/common/osrelease.h
+plugins_aws_aws_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
+plugins_aws_aws_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_aws_aws_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+EXTRA_DIST += plugins/aws/README.md

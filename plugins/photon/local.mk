@@ -1,0 +1,8 @@
+# plugins/photon: Clair's Photon OS distribution scanner ("photon", v0.0.1).
+pkgplugins_LTLIBRARIES += plugins/photon/photon.la
+plugins_photon_photon_la_SOURCES = plugins/photon/photon.c plugins/common/relfile.c plugins/common/relfile.h \
+	plugins/common/osrelease.c plugins/common/osrelease.h
+plugins_photon_photon_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
+plugins_photon_photon_la_CFLAGS = $(PLUGIN_CFLAGS)
+plugins_photon_photon_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+EXTRA_DIST += plugins/photon/README.md

@@ -1,0 +1,31 @@
+# tests/bench: benchmarks that print figures (not pass/fail tests); run with make bench.
+
+# Indexer (issue 4): cold index of a Debian bookworm minbase layer and of a
+# generated 1 GiB / 500k-file layer served on loopback (wall time vs.
+# gzip -dc | tar -t, peak RSS), and warm re-index latency over the API.
+EXTRA_DIST += tests/bench/bench-indexer.sh tests/bench/gen-layer.py tests/bench/README.md
+.PHONY: bench bench-indexer
+bench: bench-indexer
+bench-indexer: clarod plugins/alpine/alpine.la plugins/dpkg/dpkg.la plugins/debian/debian.la \
+		plugins/ubuntu/ubuntu.la plugins/linux/linux.la plugins/whiteout/whiteout.la
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+		$(SHELL) $(top_srcdir)/tests/bench/bench-indexer.sh
+
+# rpm scanner (issue 5): every staged rpmdb and two generated ones (>= 5000
+# real CBL-Mariner headers in SQLite and in Berkeley DB) against rpm -qa on
+# the same files (packages/s, peak RSS).
+EXTRA_DIST += tests/bench/bench-rpmdb.sh
+.PHONY: bench-rpmdb
+bench: bench-rpmdb
+bench-rpmdb: tests/unit/scan-layer plugins/rpm/rpm.la
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+		$(SHELL) $(top_srcdir)/tests/bench/bench-rpmdb.sh
+
+# version schemes (issue 6): claroctl vercmp --batch pairs/s per scheme over
+# 100k real vector pairs, against dpkg --compare-versions (one call a pair).
+EXTRA_DIST += tests/bench/bench-vercmp.sh
+.PHONY: bench-vercmp
+bench: bench-vercmp
+bench-vercmp: claroctl plugins/versions/versions.la
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' \
+		$(SHELL) $(top_srcdir)/tests/bench/bench-vercmp.sh

@@ -1,0 +1,13 @@
+# Report formats and the matcher-fixture loader (included from tests/local.mk).
+TXTAR_SOURCES = tests/unit/txtar.c tests/unit/txtar.h
+check_PROGRAMS += tests/unit/test_report_format
+TESTS += tests/unit/test_report_format
+tests_unit_test_report_format_SOURCES = tests/unit/test_report_format.c $(TXTAR_SOURCES) $(TESTUTIL_SOURCES)
+tests_unit_test_report_format_CFLAGS = $(libclaro_la_CFLAGS) $(LIBXML2_CFLAGS)
+tests_unit_test_report_format_LDADD = libclaro.la $(LIBXML2_LIBS)
+# Clair's matcher fixtures through core/matcher.c and the real matcher plugins
+check_PROGRAMS += tests/unit/test_matcher_fixtures
+TESTS += tests/unit/test_matcher_fixtures
+tests_unit_test_matcher_fixtures_SOURCES = tests/unit/test_matcher_fixtures.c $(TXTAR_SOURCES) $(TESTUTIL_SOURCES)
+tests_unit_test_matcher_fixtures_CFLAGS = $(libclaro_la_CFLAGS)
+tests_unit_test_matcher_fixtures_LDADD = libclaro.la
