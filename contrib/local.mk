@@ -8,3 +8,6 @@ DISTCLEANFILES += contrib/claro-plugin.pc
 # against a DESTDIR install of the SDK).
 EXTRA_DIST += contrib/plugin-template/configure.ac contrib/plugin-template/Makefile.am \
 	contrib/plugin-template/template.c contrib/plugin-template/README.md
+# Lays out the staged advisory feeds as an air-gapped mirror directory
+# (the quick start and tests/integ/alpine-report.sh use it).
+dist_noinst_SCRIPTS += contrib/mirror-testdata.py

@@ -1,19 +1,46 @@
 #!/bin/sh
 # claro quick start on a fresh Debian 12 machine: install the dependencies,
 # build, install into _build/quickstart/prefix, start clarod on its embedded
-# SQLite store (the default path, as claroctl --local uses), show that it is
-# ready and what it loaded. The daemon keeps running in the foreground;
-# Ctrl-C stops it cleanly.
+# SQLite store, load advisories, index a real image and print its
+# vulnerability report. clarod keeps running afterwards (Ctrl-C stops it
+# cleanly) unless --exit is given.
 #
-#   contrib/quickstart.sh [--port PORT]     (default 6060; introspection on PORT+2029)
+#   contrib/quickstart.sh [--port PORT] [--mirror DIR | --online] [--exit] [IMAGE]
+#
+# Advisories come from, in this order:
+#   --mirror DIR  an air-gapped mirror directory (<DIR>/<host>/<path> of
+#                 the upstream feed URLs; see README "Air-gapped operation")
+#   --online      the live upstream feeds
+#   (default)     the feeds staged in $CLARO_TESTDATA/advisories (default
+#                 ../shared/testdata/advisories), laid out as a mirror by
+#                 contrib/mirror-testdata.py, when that directory exists;
+#                 the live feeds otherwise
+# IMAGE is any form claroctl takes (registry reference, docker-archive:,
+# oci:, dir:); the default is the staged alpine:3.10 docker-archive, else
+# docker.io/library/alpine:3.10 from Docker Hub.
 #
 # SPDX-License-Identifier: Apache-2.0
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 port=6060
-[ "${1:-}" = "--port" ] && port=$2
+mirror=
+online=0
+exit_after=0
+image=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--port) port=$2; shift 2 ;;
+	--mirror) mirror=$2; shift 2 ;;
+	--online) online=1; shift ;;
+	--exit) exit_after=1; shift ;;
+	-h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "quickstart: unknown option $1 (see --help)" >&2; exit 2 ;;
+	*) image=$1; shift ;;
+	esac
+done
 iport=$((port + 2029))
+td=${CLARO_TESTDATA:-$top/../shared/testdata}
 
 say() { printf '\033[1mclaro quickstart:\033[0m %s\n' "$*" >&2; }
 
@@ -25,26 +52,82 @@ prefix=$build/prefix
 say "building into $build"
 [ -x configure ] || autoreconf -fi
 mkdir -p "$build"
-(cd "$build" && { [ -f Makefile ] || "$top/configure" --prefix="$prefix" -q 2>&1 | grep -v "cannot remove .core."; } &&
-	make -j"$(nproc)" >/dev/null && make install >/dev/null)
+if [ ! -f "$build/Makefile" ] &&
+	! (cd "$build" && "$top/configure" --prefix="$prefix" -q >"$build/configure.out" 2>&1); then
+	cat "$build/configure.out" >&2
+	say "configure failed (above; details in $build/config.log)"
+	exit 1
+fi
+if ! (cd "$build" && make -j"$(nproc)" >"$build/make.out" 2>&1 && make install >>"$build/make.out" 2>&1); then
+	tail -30 "$build/make.out" >&2
+	say "the build failed (above; the whole log is $build/make.out)"
+	exit 1
+fi
 
-say "starting clarod (API http://127.0.0.1:$port, introspection http://127.0.0.1:$iport)"
-"$prefix/bin/clarod" --api-addr "127.0.0.1:$port" --introspection-addr "127.0.0.1:$iport" &
+# Where the advisories come from.
+sets="*"
+if [ -z "$mirror" ] && [ $online -eq 0 ] && [ -d "$td/advisories" ]; then
+	mirror=$build/mirror
+	say "laying out the staged advisories ($td/advisories) as a mirror in $mirror"
+	rm -rf "$mirror"
+	python3 contrib/mirror-testdata.py "$td/advisories" "$mirror"
+	sets="alpine osv" # what mirror-testdata.py lays out; see its header
+fi
+ini=$build/clarod.ini
+{
+	echo "[clarod]"
+	echo "api_addr = 127.0.0.1:$port"
+	echo "introspection_addr = 127.0.0.1:$iport"
+	[ -n "$mirror" ] && echo "airgap = true"
+	echo "[updaters]"
+	echo "sets = $sets"
+	[ -n "$mirror" ] && echo "mirror_dir = $mirror"
+	if [ "$sets" != "*" ]; then
+		echo "[plugin.osv]"
+		echo "ecosystems = PyPI"
+	fi
+} >"$ini"
+
+if [ -z "$image" ]; then
+	image=docker.io/library/alpine:3.10
+	[ -f "$td/images/docker-archive/alpine-310.tar.gz" ] &&
+		image=docker-archive:$td/images/docker-archive/alpine-310.tar.gz
+fi
+
+say "starting clarod -c $ini (API http://127.0.0.1:$port, introspection http://127.0.0.1:$iport)"
+"$prefix/bin/clarod" -c "$ini" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
+api=http://127.0.0.1:$port
 
 i=0
 until curl -fsS "http://127.0.0.1:$iport/readyz" >/dev/null 2>&1; do
 	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 $pid 2>/dev/null; then
+	if [ $i -gt 300 ] || ! kill -0 $pid 2>/dev/null; then
 		say "clarod did not become ready; see its log above"
 		exit 1
 	fi
 	sleep 0.1
 done
-say "clarod is ready; plugins loaded:"
-"$prefix/bin/claroctl" --host "http://127.0.0.1:$port" plugins
-say "index state: $(curl -fsS "http://127.0.0.1:$port/indexer/api/v1/index_state" 2>/dev/null || echo 'arrives with the indexer')"
-say "image indexing and vulnerability reports arrive with the indexer and matcher (see README Status)"
-say "clarod is running (pid $pid); press Ctrl-C to stop it"
+say "clarod is ready; waiting for the first update round to store advisories"
+i=0
+until curl -fsS "$api/matcher/api/v1/internal/update_operation?latest=true" 2>/dev/null | grep -q '"ref"'; do
+	i=$((i + 1))
+	if [ $i -gt 1800 ] || ! kill -0 $pid 2>/dev/null; then
+		say "no advisories after 3 minutes; see clarod's log above (claroctl updaters status tells more)"
+		break
+	fi
+	sleep 0.1
+done
+
+say "indexing and reporting $image"
+rc=0
+"$prefix/bin/claroctl" --host "$api" report "$image" || rc=$?
+if [ $exit_after -eq 1 ]; then
+	kill -TERM $pid 2>/dev/null
+	wait $pid || true
+	exit $rc
+fi
+say "clarod is running (pid $pid); try: $prefix/bin/claroctl --host $api report --format json IMAGE"
+say "press Ctrl-C to stop it"
 wait $pid

@@ -19,7 +19,7 @@ struct report_source {
 };
 
 #define REPORT_USAGE                                                                             \
-	"usage: claroctl [--local | --host URL] report [OPTIONS] IMAGE\n"                        \
+	"claroctl [--local | --host URL] report [OPTIONS] IMAGE\n"                               \
 	"\n"                                                                                     \
 	"Index IMAGE, match it against the advisory database and print its vulnerability\n"      \
 	"report.\n"                                                                              \

@@ -1,6 +1,8 @@
 # In-tree plugins: one directory each, built as libtool modules exporting only
 # claro_plugin_<name>_module(), installed into $(pkgpluginsdir).
 PLUGIN_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+# Clair's alpine/debian/ubuntu matcher logic, compiled into each of them.
+DISTMATCH_SOURCES = plugins/common/distmatch.c plugins/common/distmatch.h
 PLUGIN_LDFLAGS = -module -avoid-version -shared -export-symbols-regex '^claro_plugin_[a-z0-9_]+_module$$'
 
 pkgplugins_LTLIBRARIES += plugins/whiteout/whiteout.la
@@ -14,6 +16,7 @@ dist_check_SCRIPTS += plugins/whiteout/test-whiteout.sh
 # alpine: the apk package scanner and the alpine distribution scanner.
 pkgplugins_LTLIBRARIES += plugins/alpine/alpine.la
 plugins_alpine_alpine_la_SOURCES = plugins/alpine/alpine.c plugins/alpine/alpine.h \
+	plugins/alpine/matcher.c $(DISTMATCH_SOURCES) \
 	plugins/alpine/apk_scanner.c plugins/alpine/apkdb.c plugins/alpine/apkdb.h \
 	plugins/alpine/dist_scanner.c plugins/alpine/release.c plugins/alpine/release.h \
 	plugins/common/osrelease.c plugins/common/osrelease.h \
@@ -47,7 +50,7 @@ plugins_dpkg_dpkg_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
 plugins_dpkg_dpkg_la_CFLAGS = $(PLUGIN_CFLAGS) $(LIBCRYPTO_CFLAGS)
 plugins_dpkg_dpkg_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_dpkg_dpkg_la_LIBADD = $(LIBCRYPTO_LIBS)
-plugins_debian_debian_la_SOURCES = plugins/debian/debian.c plugins/common/osrelease.c plugins/common/osrelease.h \
+plugins_debian_debian_la_SOURCES = plugins/debian/debian.c plugins/debian/matcher.c $(DISTMATCH_SOURCES) plugins/common/osrelease.c plugins/common/osrelease.h \
 	plugins/debian/debian.h plugins/debian/tracker_updater.c plugins/debian/tracker.c plugins/debian/tracker.h \
 	plugins/debian/jsonsplit.c plugins/debian/jsonsplit.h plugins/debian/dists.c plugins/debian/dists.h \
 	plugins/common/feedfetch.c plugins/common/feedfetch.h
@@ -55,7 +58,7 @@ plugins_debian_debian_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
 plugins_debian_debian_la_CFLAGS = $(PLUGIN_CFLAGS) $(JANSSON_CFLAGS)
 plugins_debian_debian_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugins_debian_debian_la_LIBADD = $(JANSSON_LIBS)
-plugins_ubuntu_ubuntu_la_SOURCES = plugins/ubuntu/ubuntu.c plugins/common/osrelease.c plugins/common/osrelease.h \
+plugins_ubuntu_ubuntu_la_SOURCES = plugins/ubuntu/ubuntu.c plugins/ubuntu/matcher.c $(DISTMATCH_SOURCES) plugins/common/osrelease.c plugins/common/osrelease.h \
 	plugins/ubuntu/ubuntu.h plugins/ubuntu/oval_updater.c plugins/ubuntu/oval.c plugins/ubuntu/oval.h \
 	plugins/common/feedfetch.c plugins/common/feedfetch.h plugins/common/feedstream.c plugins/common/feedstream.h
 plugins_ubuntu_ubuntu_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)

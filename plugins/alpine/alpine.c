@@ -11,4 +11,4 @@ static const struct claro_cfg_key *const alpine_config[] = {&alpine_cfg_url, NUL
 CLARO_PLUGIN_DEFINE(alpine, "1.1.0", "Apache-2.0",
 		    "Alpine Linux: apk installed database, distribution detection, secdb updaters",
 		    alpine_config, NULL, NULL, &alpine_apk_scanner, &alpine_dist_scanner,
-		    &alpine_secdb_updaters)
+		    &alpine_secdb_updaters, &alpine_matcher)

@@ -14,6 +14,8 @@ extern const struct claro_component alpine_apk_scanner;
 extern const struct claro_component alpine_dist_scanner;
 /* "alpine" updater set: the secdb updaters (secdb_updater.c). */
 extern const struct claro_component alpine_secdb_updaters;
+/* alpine-matcher (matcher.c) */
+extern const struct claro_component alpine_matcher;
 /* Its configuration key "url" (secdb_updater.c). */
 extern const struct claro_cfg_key alpine_cfg_url;
 

@@ -106,5 +106,8 @@ static const struct claro_component aws_scanner = {
     sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "aws", "2", &aws_ops,
 };
 
-CLARO_PLUGIN_DEFINE(aws, "1.0.0", "Apache-2.0", "Detects Amazon Linux 1, 2 and 2023 from etc/os-release",
-		    NULL, NULL, NULL, &aws_scanner)
+extern const struct claro_component aws_matcher; /* matcher.c */
+
+CLARO_PLUGIN_DEFINE(aws, "1.0.0", "Apache-2.0",
+		    "Detects Amazon Linux 1, 2 and 2023 from etc/os-release; the aws-matcher", NULL, NULL,
+		    NULL, &aws_scanner, &aws_matcher)

@@ -164,4 +164,4 @@ static const struct claro_cfg_key *const debian_config[] = {&debian_cfg_mirror_u
 
 CLARO_PLUGIN_DEFINE(debian, "1.1.0", "Apache-2.0",
 		    "Debian: release detection from etc/os-release, security tracker updater", debian_config,
-		    NULL, NULL, &debian_scanner, &debian_tracker_updaters)
+		    NULL, NULL, &debian_scanner, &debian_tracker_updaters, &debian_matcher)

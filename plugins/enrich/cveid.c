@@ -55,7 +55,8 @@ int cve_valid(const char *s, size_t n)
 {
 	size_t k;
 
-	if (n < 13 || n > CVE_MAX_LEN || s[0] != 'C' || s[1] != 'V' || s[2] != 'E' || s[3] != '-' || s[8] != '-')
+	if (n < 13 || n > CVE_MAX_LEN || s[0] != 'C' || s[1] != 'V' || s[2] != 'E' || s[3] != '-' ||
+	    s[8] != '-')
 		return 0;
 	for (k = 4; k < 8; k++)
 		if (!digit(s[k]))

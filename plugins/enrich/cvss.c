@@ -9,8 +9,9 @@
 #include "cveid.h"
 #include "cvss.h"
 
-static const char hint_meta[] = "The .meta file is not NVD's: check cvss_feed_root in [plugin.enrich] (and the "
-				"mirror directory, if one is configured).";
+static const char hint_meta[] =
+    "The .meta file is not NVD's: check cvss_feed_root in [plugin.enrich] (and the "
+    "mirror directory, if one is configured).";
 static const char hint_feed[] = "The feed is not NVD's CVE API 2.0 JSON: check cvss_feed_root in "
 				"[plugin.enrich] (and the mirror directory, if one is configured).";
 
@@ -41,17 +42,18 @@ enum claro_status cvss_meta_sha256(const char *text, size_t n, const char *label
 			char shown[80];
 
 			if (b - v != 64) {
-				return enrich_fail(err, CLARO_ERR_INVALID, "malformed NVD .meta file", hint_meta,
-						   "The sha256 line of %s is not 64 hex digits: \"%s\".", label,
-						   enrich_printable(shown, sizeof(shown), text + v, b - v));
+				return enrich_fail(
+				    err, CLARO_ERR_INVALID, "malformed NVD .meta file", hint_meta,
+				    "The sha256 line of %s is not 64 hex digits: \"%s\".", label,
+				    enrich_printable(shown, sizeof(shown), text + v, b - v));
 			}
 			for (k = 0; k < 64; k++) {
 				char c = text[v + k];
 				if (!hexdigit(c))
-					return enrich_fail(err, CLARO_ERR_INVALID, "malformed NVD .meta file",
-							   hint_meta, "The sha256 line of %s is not 64 hex digits: \"%s\".",
-							   label,
-							   enrich_printable(shown, sizeof(shown), text + v, b - v));
+					return enrich_fail(
+					    err, CLARO_ERR_INVALID, "malformed NVD .meta file", hint_meta,
+					    "The sha256 line of %s is not 64 hex digits: \"%s\".", label,
+					    enrich_printable(shown, sizeof(shown), text + v, b - v));
 				out[k] = (c >= 'a' && c <= 'f') ? (char)(c - 'a' + 'A') : c;
 			}
 			out[64] = '\0';
@@ -234,7 +236,8 @@ static enum claro_status on_item(void *arg, struct jspan item, uint64_t index, s
 	if (data.n + 1 > w->cap) {
 		char *nb = realloc(w->buf, data.n + 1);
 		if (!nb)
-			return enrich_fail(err, CLARO_ERR_NOMEM, "out of memory", "Give the process more memory.",
+			return enrich_fail(err, CLARO_ERR_NOMEM, "out of memory",
+					   "Give the process more memory.",
 					   "Could not hold a cvssData object of %zu bytes.", data.n);
 		w->buf = nb;
 		w->cap = data.n + 1;
@@ -251,8 +254,8 @@ static enum claro_status on_member(void *arg, struct jspan key, struct jspan val
 	(void)err;
 	if (key.n == 12 && memcmp(key.p, "totalResults", 12) == 0 && jv_kind(value) == JV_NUMBER) {
 		int64_t v = 0;
-		for (size_t i = 0; i < value.n && value.p[i] >= '0' && value.p[i] <= '9' && v < INT64_MAX / 10 - 9;
-		     i++)
+		for (size_t i = 0;
+		     i < value.n && value.p[i] >= '0' && value.p[i] <= '9' && v < INT64_MAX / 10 - 9; i++)
 			v = v * 10 + (value.p[i] - '0');
 		w->stats->total_results = v;
 	}

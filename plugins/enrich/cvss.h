@@ -31,17 +31,19 @@ enum claro_status cvss_meta_sha256(const char *text, size_t n, const char *label
 				   struct enrich_error *err);
 
 /* One record: tag and JSON text, NUL-terminated, valid during the call. */
-typedef enum claro_status (*cvss_emit_fn)(void *arg, const char *tag, const char *json, struct enrich_error *err);
+typedef enum claro_status (*cvss_emit_fn)(void *arg, const char *tag, const char *json,
+					  struct enrich_error *err);
 
 struct cvss_stats {
-	uint64_t items;    /* elements of "vulnerabilities" */
-	uint64_t emitted;  /* records handed out */
-	uint64_t rejected; /* skipped: vulnStatus Rejected */
-	uint64_t no_cvss3; /* skipped: no Primary CVSS 3.x cvssData */
+	uint64_t items;        /* elements of "vulnerabilities" */
+	uint64_t emitted;      /* records handed out */
+	uint64_t rejected;     /* skipped: vulnStatus Rejected */
+	uint64_t no_cvss3;     /* skipped: no Primary CVSS 3.x cvssData */
 	int64_t total_results; /* the feed's totalResults, or -1 */
 };
 
 enum claro_status cvss_parse(jfeed_read_fn rd, void *src, size_t max_record, const char *label,
-			     cvss_emit_fn emit, void *arg, struct cvss_stats *stats, struct enrich_error *err);
+			     cvss_emit_fn emit, void *arg, struct cvss_stats *stats,
+			     struct enrich_error *err);
 
 #endif /* CLARO_ENRICH_CVSS_H */

@@ -30,24 +30,21 @@
 KEY(cvss_feed_root, CLARO_CFG_STRING, DEFAULT_CVSS_ROOT,
     "clair.cvss: where nvdcve-2.0-<year>.meta and .json.gz are (Clair's feed_root)")
 KEY(cvss_first_year, CLARO_CFG_INT, "2002", "clair.cvss: the first yearly feed fetched (NVD's start at 2002)")
-KEY(cvss_last_year, CLARO_CFG_INT, "0", "clair.cvss: the last yearly feed fetched; 0 = the current year (UTC)")
+KEY(cvss_last_year, CLARO_CFG_INT, "0",
+    "clair.cvss: the last yearly feed fetched; 0 = the current year (UTC)")
 KEY(epss_url, CLARO_CFG_STRING, DEFAULT_EPSS_URL, "claro.epss: FIRST's EPSS scores CSV (gzip or plain)")
-KEY(kev_url, CLARO_CFG_STRING, DEFAULT_KEV_URL, "claro.kev: CISA's Known Exploited Vulnerabilities JSON catalog")
+KEY(kev_url, CLARO_CFG_STRING, DEFAULT_KEV_URL,
+    "claro.kev: CISA's Known Exploited Vulnerabilities JSON catalog")
 KEY(max_download_bytes, CLARO_CFG_INT, "268435456", "largest feed file downloaded, in bytes (compressed)")
 KEY(max_uncompressed_bytes, CLARO_CFG_INT, "2147483648",
     "most bytes one feed file may decompress to (NVD's largest year is about 0.3 GB)")
-KEY(max_record_bytes, CLARO_CFG_INT, "16777216", "largest single JSON record (one NVD CVE, one KEV entry), in bytes")
+KEY(max_record_bytes, CLARO_CFG_INT, "16777216",
+    "largest single JSON record (one NVD CVE, one KEV entry), in bytes")
 #undef KEY
 
-static const struct claro_cfg_key *const enrich_config[] = {&key_cvss_feed_root,
-							    &key_cvss_first_year,
-							    &key_cvss_last_year,
-							    &key_epss_url,
-							    &key_kev_url,
-							    &key_max_download_bytes,
-							    &key_max_uncompressed_bytes,
-							    &key_max_record_bytes,
-							    NULL};
+static const struct claro_cfg_key *const enrich_config[] = {
+    &key_cvss_feed_root,     &key_cvss_first_year,        &key_cvss_last_year,   &key_epss_url, &key_kev_url,
+    &key_max_download_bytes, &key_max_uncompressed_bytes, &key_max_record_bytes, NULL};
 
 static enum claro_status config_error(struct claro_ctx *ctx, const char *key, const char *detail)
 {
@@ -64,7 +61,8 @@ static int http_url(const char *u)
 	return strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0;
 }
 
-static enum claro_status read_int(struct claro_ctx *ctx, const char *key, int64_t min, int64_t max, int64_t *out)
+static enum claro_status read_int(struct claro_ctx *ctx, const char *key, int64_t min, int64_t max,
+				  int64_t *out)
 {
 	enum claro_status st = ctx->host->cfg_int(ctx, key, out);
 
@@ -137,7 +135,8 @@ static enum claro_status set_update(struct claro_ctx *ctx, const char *updater, 
 	const struct claro_host *h = ctx->host;
 
 	if (!s || strcmp(updater, ctx->component->name) != 0) {
-		h->error(ctx, CLARO_ERR_NOT_FOUND, "no updater \"%s\" in set %s", updater, ctx->component->name);
+		h->error(ctx, CLARO_ERR_NOT_FOUND, "no updater \"%s\" in set %s", updater,
+			 ctx->component->name);
 		h->error_detail(ctx, "The set %s has one updater, named like the set.", ctx->component->name);
 		h->error_hint(ctx, "This is a bug in the caller: run the names list() gave.");
 		return CLARO_ERR_NOT_FOUND;

@@ -23,12 +23,13 @@
 /* Enrichment types (the keys of a report's "enrichments"). clair.cvss is
  * Clair's own (claircore enricher/cvss, NVD API 2.0 feeds); the other two
  * follow its pattern with claro's names. */
-#define ENRICH_CVSS_TYPE                                    \
+#define ENRICH_CVSS_TYPE                                            \
 	"message/vnd.clair.map.vulnerability; enricher=clair.cvss " \
 	"schema=https://csrc.nist.gov/schema/nvd/api/2.0/cve_api_json_2.0.schema"
-#define ENRICH_EPSS_TYPE \
-	"message/vnd.clair.map.vulnerability; enricher=claro.epss schema=https://www.first.org/epss/data_stats"
-#define ENRICH_KEV_TYPE                                    \
+#define ENRICH_EPSS_TYPE                                            \
+	"message/vnd.clair.map.vulnerability; enricher=claro.epss " \
+	"schema=https://www.first.org/epss/data_stats"
+#define ENRICH_KEV_TYPE                                            \
 	"message/vnd.clair.map.vulnerability; enricher=claro.kev " \
 	"schema=https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities_schema.json"
 
@@ -55,8 +56,9 @@ enum claro_status enrich_update_kev(struct claro_ctx *ctx, const struct enrich_s
  * first_only, only the first record of the first id (in byte order) that
  * has one -- Clair's enrichment query returns at most one record per
  * vulnerability -- otherwise every record of every id. */
-enum claro_status enrich_vulnerabilities(struct claro_ctx *ctx, const struct claro_vulnerability *const *vulns,
-					 size_t n, struct claro_enrichment_out *out, int first_only);
+enum claro_status enrich_vulnerabilities(struct claro_ctx *ctx,
+					 const struct claro_vulnerability *const *vulns, size_t n,
+					 struct claro_enrichment_out *out, int first_only);
 
 /* Hand a parser's error to the host (three parts) and return its status. */
 enum claro_status enrich_raise(struct claro_ctx *ctx, const struct enrich_error *e);

@@ -64,7 +64,8 @@ static void cache_free(struct cache *c)
 
 /* The cached records of tag, looking it up on a miss. Sorted by tag for a
  * binary search. */
-static enum claro_status lookup(struct claro_ctx *ctx, struct cache *c, const char *tag, const struct cached **out)
+static enum claro_status lookup(struct claro_ctx *ctx, struct cache *c, const char *tag,
+				const struct cached **out)
 {
 	size_t lo = 0, hi = c->n;
 	struct cached e;
@@ -211,8 +212,9 @@ static enum claro_status enrich_one(struct claro_ctx *ctx, struct cache *cache, 
 	return st;
 }
 
-enum claro_status enrich_vulnerabilities(struct claro_ctx *ctx, const struct claro_vulnerability *const *vulns,
-					 size_t n, struct claro_enrichment_out *out, int first_only)
+enum claro_status enrich_vulnerabilities(struct claro_ctx *ctx,
+					 const struct claro_vulnerability *const *vulns, size_t n,
+					 struct claro_enrichment_out *out, int first_only)
 {
 	struct cache cache = {NULL, 0, 0};
 	struct ids ids = {NULL, 0, 0};
@@ -225,7 +227,8 @@ enum claro_status enrich_vulnerabilities(struct claro_ctx *ctx, const struct cla
 			continue;
 		ids_clear(&ids);
 		/* Clair's order: description, name, links (a set, so it does not matter). */
-		if (add_ids(&ids, v->description) != 0 || add_ids(&ids, v->name) != 0 || add_ids(&ids, v->links) != 0) {
+		if (add_ids(&ids, v->description) != 0 || add_ids(&ids, v->name) != 0 ||
+		    add_ids(&ids, v->links) != 0) {
 			st = ctx->host->error(ctx, CLARO_ERR_NOMEM, "out of memory");
 			break;
 		}

@@ -13,8 +13,9 @@
 #define MAX_COLUMNS 64
 #define MAX_META    64
 
-static const char hint_csv[] = "The feed is not FIRST's EPSS scores CSV: check epss_url in [plugin.enrich] (and "
-			       "the mirror directory, if one is configured), or retry if the download was cut.";
+static const char hint_csv[] =
+    "The feed is not FIRST's EPSS scores CSV: check epss_url in [plugin.enrich] (and "
+    "the mirror directory, if one is configured), or retry if the download was cut.";
 
 struct lines {
 	jfeed_read_fn rd;
@@ -27,7 +28,8 @@ struct lines {
 };
 
 /* The next line without its "\n" or "\r\n": *have = 0 at the end. */
-static enum claro_status next_line(struct lines *L, char **line, size_t *n, int *have, struct enrich_error *err)
+static enum claro_status next_line(struct lines *L, char **line, size_t *n, int *have,
+				   struct enrich_error *err)
 {
 	for (;;) {
 		char *start = L->buf + L->pos, *nl = memchr(start, '\n', L->len - L->pos);
@@ -64,8 +66,8 @@ static enum claro_status next_line(struct lines *L, char **line, size_t *n, int 
 		L->len += got;
 	}
 	return enrich_fail(err, CLARO_ERR_INVALID, "malformed EPSS feed", hint_csv,
-			   "Line %llu of %s is longer than %d bytes.", (unsigned long long)L->lineno, L->label,
-			   EPSS_MAX_LINE);
+			   "Line %llu of %s is longer than %d bytes.", (unsigned long long)L->lineno,
+			   L->label, EPSS_MAX_LINE);
 }
 
 static enum claro_status bad_line(struct lines *L, struct enrich_error *err, const char *why, const char *s,
@@ -73,8 +75,9 @@ static enum claro_status bad_line(struct lines *L, struct enrich_error *err, con
 {
 	char shown[96];
 
-	return enrich_fail(err, CLARO_ERR_INVALID, "malformed EPSS feed", hint_csv, "Line %llu of %s: %s: \"%s\".",
-			   (unsigned long long)L->lineno, L->label, why, enrich_printable(shown, sizeof(shown), s, n));
+	return enrich_fail(err, CLARO_ERR_INVALID, "malformed EPSS feed", hint_csv,
+			   "Line %llu of %s: %s: \"%s\".", (unsigned long long)L->lineno, L->label, why,
+			   enrich_printable(shown, sizeof(shown), s, n));
 }
 
 static void trim(const char **s, size_t *n)
@@ -105,8 +108,8 @@ static enum claro_status parse_meta(struct lines *L, const char *line, size_t n,
 	size_t i = 0;
 
 	if (n == 0 || line[0] != '#')
-		return bad_line(L, err, "the first line is not the \"#model_version:...,score_date:...\" line",
-				line, n);
+		return bad_line(
+		    L, err, "the first line is not the \"#model_version:...,score_date:...\" line", line, n);
 	while (i <= n) {
 		size_t e = i, kn, vn;
 		const char *k, *v, *colon;
@@ -131,8 +134,9 @@ static enum claro_status parse_meta(struct lines *L, const char *line, size_t n,
 			    (kn == 10 && memcmp(k, "score_date", 10) == 0)) {
 				char *dst = kn == 13 ? stats->model_version : stats->score_date;
 				if (!meta_value_ok(v, vn))
-					return bad_line(L, err, "a metadata value is empty, too long or has odd "
-								"characters",
+					return bad_line(L, err,
+							"a metadata value is empty, too long or has odd "
+							"characters",
 							v, vn);
 				memcpy(dst, v, vn);
 				dst[vn] = '\0';
@@ -238,12 +242,14 @@ enum claro_status epss_parse(jfeed_read_fn rd, void *src, const char *label, eps
 			continue;
 		k = split(line, n, f, fl);
 		if (k < 0) {
-			st = bad_line(L, err, "quoted fields and more than 64 columns are not supported", line, n);
+			st = bad_line(L, err, "quoted fields and more than 64 columns are not supported",
+				      line, n);
 			break;
 		}
 		if (state == 1) {
 			if (k < 3 || fl[0] != 3 || memcmp(f[0], "cve", 3) != 0 || fl[1] != 4 ||
-			    memcmp(f[1], "epss", 4) != 0 || fl[2] != 10 || memcmp(f[2], "percentile", 10) != 0) {
+			    memcmp(f[1], "epss", 4) != 0 || fl[2] != 10 ||
+			    memcmp(f[2], "percentile", 10) != 0) {
 				st = bad_line(L, err, "the header is not \"cve,epss,percentile\"", line, n);
 				break;
 			}
@@ -265,9 +271,10 @@ enum claro_status epss_parse(jfeed_read_fn rd, void *src, const char *label, eps
 		}
 		memcpy(cve, f[0], fl[0]);
 		cve[fl[0]] = '\0';
-		snprintf(json, sizeof(json),
-			 "{\"modelVersion\":\"%s\",\"date\":\"%s\",\"cve\":\"%s\",\"epss\":%s,\"percentile\":%s}",
-			 stats->model_version, stats->score_date, cve, epss, pct);
+		snprintf(
+		    json, sizeof(json),
+		    "{\"modelVersion\":\"%s\",\"date\":\"%s\",\"cve\":\"%s\",\"epss\":%s,\"percentile\":%s}",
+		    stats->model_version, stats->score_date, cve, epss, pct);
 		stats->rows++;
 		if ((st = emit(arg, cve, json, err)) != CLARO_OK)
 			break;

@@ -32,7 +32,8 @@
 
 #define EPSS_MAX_LINE 4096
 
-typedef enum claro_status (*epss_emit_fn)(void *arg, const char *cve, const char *json, struct enrich_error *err);
+typedef enum claro_status (*epss_emit_fn)(void *arg, const char *cve, const char *json,
+					  struct enrich_error *err);
 
 struct epss_stats {
 	uint64_t rows;

@@ -105,8 +105,8 @@ static size_t check_string(const char *s, size_t n, size_t i, size_t *at, const 
 			return bad(at, why, i, "a control character inside a string");
 		if (c == '\\') {
 			char e = i + 1 < n ? s[i + 1] : '\0';
-			if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
-			    e == 't') {
+			if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' ||
+			    e == 'r' || e == 't') {
 				i += 2;
 				continue;
 			}
@@ -118,8 +118,8 @@ static size_t check_string(const char *s, size_t n, size_t i, size_t *at, const 
 				return bad(at, why, i, "an unpaired UTF-16 surrogate escape");
 			i += 6;
 			if (u >= 0xd800 && u <= 0xdbff) {
-				if (i + 1 >= n || s[i] != '\\' || s[i + 1] != 'u' || hex4(s, n, i + 2, &lo) != 0 ||
-				    lo < 0xdc00 || lo > 0xdfff)
+				if (i + 1 >= n || s[i] != '\\' || s[i + 1] != 'u' ||
+				    hex4(s, n, i + 2, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff)
 					return bad(at, why, i, "an unpaired UTF-16 surrogate escape");
 				i += 6;
 			}
@@ -185,7 +185,8 @@ static size_t check_number(const char *s, size_t n, size_t i, size_t *at, const 
 	if (!real) {
 		size_t nd = int_end - int_start;
 		if (nd > 19 ||
-		    (nd == 19 && memcmp(s + int_start, neg ? "9223372036854775808" : "9223372036854775807", 19) > 0))
+		    (nd == 19 &&
+		     memcmp(s + int_start, neg ? "9223372036854775808" : "9223372036854775807", 19) > 0))
 			return bad(at, why, start, "an integer that does not fit in 64 bits");
 	} else {
 		size_t k = int_start;
@@ -490,16 +491,18 @@ static const char hint_json[] = "The feed is not the JSON this updater expects: 
 
 static enum claro_status syntax(struct jf *f, uint64_t off, const char *what)
 {
-	return enrich_fail(f->err, CLARO_ERR_INVALID, "malformed JSON feed", hint_json, "%s at byte %llu of %s.",
-			   what, (unsigned long long)off, f->ops->label ? f->ops->label : "the feed");
+	return enrich_fail(f->err, CLARO_ERR_INVALID, "malformed JSON feed", hint_json,
+			   "%s at byte %llu of %s.", what, (unsigned long long)off,
+			   f->ops->label ? f->ops->label : "the feed");
 }
 
 static enum claro_status too_large(struct jf *f, uint64_t off)
 {
-	return enrich_fail(f->err, CLARO_ERR_TOO_LARGE, "feed record too large",
-			   "Raise max_record_bytes in [plugin.enrich] if the feed really has records this large.",
-			   "A value starting at byte %llu of %s is larger than %zu bytes (max_record_bytes).",
-			   (unsigned long long)off, f->ops->label ? f->ops->label : "the feed", f->ops->max_value);
+	return enrich_fail(
+	    f->err, CLARO_ERR_TOO_LARGE, "feed record too large",
+	    "Raise max_record_bytes in [plugin.enrich] if the feed really has records this large.",
+	    "A value starting at byte %llu of %s is larger than %zu bytes (max_record_bytes).",
+	    (unsigned long long)off, f->ops->label ? f->ops->label : "the feed", f->ops->max_value);
 }
 
 /* The next byte (-1 at the end) without consuming it, reading more as needed. */
@@ -597,7 +600,8 @@ static enum claro_status capture(struct jf *f, int max_depth, struct jspan *out)
 			}
 		}
 	} else {
-		while ((st = peek(f, &c)) == CLARO_OK && c >= 0 && c != ',' && c != ']' && c != '}' && !is_ws(c))
+		while ((st = peek(f, &c)) == CLARO_OK && c >= 0 && c != ',' && c != ']' && c != '}' &&
+		       !is_ws(c))
 			f->pos++;
 		if (st != CLARO_OK)
 			return st;
@@ -674,7 +678,8 @@ static enum claro_status walk(struct jf *f, uint64_t *elements)
 	if ((st = skip_ws(f, &c)) != CLARO_OK)
 		return st;
 	if (c != '{')
-		return syntax(f, f->base + f->pos, c < 0 ? "The feed is empty" : "The feed is not a JSON object");
+		return syntax(f, f->base + f->pos,
+			      c < 0 ? "The feed is empty" : "The feed is not a JSON object");
 	f->pos++;
 	if ((st = skip_ws(f, &c)) != CLARO_OK)
 		return st;
@@ -730,7 +735,8 @@ static enum claro_status walk(struct jf *f, uint64_t *elements)
 		return syntax(f, f->base + f->pos, "Data follows the top-level object");
 	if (!seen)
 		return enrich_fail(f->err, CLARO_ERR_INVALID, "malformed JSON feed", hint_json,
-				   "%s has no \"%s\" array.", ops->label ? ops->label : "The feed", ops->array_key);
+				   "%s has no \"%s\" array.", ops->label ? ops->label : "The feed",
+				   ops->array_key);
 	return CLARO_OK;
 }
 

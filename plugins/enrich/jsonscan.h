@@ -70,12 +70,13 @@ typedef enum claro_status (*jfeed_read_fn)(void *src, char *buf, size_t n, size_
 struct jfeed_ops {
 	const char *array_key; /* the member whose array elements are handed out one by one */
 	/* Every other top-level member (key is the raw text between quotes). May be NULL. */
-	enum claro_status (*member)(void *arg, struct jspan key, struct jspan value, struct enrich_error *err);
+	enum claro_status (*member)(void *arg, struct jspan key, struct jspan value,
+				    struct enrich_error *err);
 	/* Every element of array_key, in order. */
 	enum claro_status (*element)(void *arg, struct jspan elem, uint64_t index, struct enrich_error *err);
 	void *arg;
-	size_t max_value; /* largest element or member value accepted, in bytes */
-	int max_depth;    /* nesting accepted inside one element or value (<= JSONSCAN_MAX_DEPTH) */
+	size_t max_value;  /* largest element or member value accepted, in bytes */
+	int max_depth;     /* nesting accepted inside one element or value (<= JSONSCAN_MAX_DEPTH) */
 	const char *label; /* the feed, for messages */
 };
 

@@ -9,8 +9,9 @@
 #include "cveid.h"
 #include "kev.h"
 
-static const char hint_kev[] = "The feed is not CISA's KEV catalog: check kev_url in [plugin.enrich] (and the "
-			       "mirror directory, if one is configured), or retry if the download was cut.";
+static const char hint_kev[] =
+    "The feed is not CISA's KEV catalog: check kev_url in [plugin.enrich] (and the "
+    "mirror directory, if one is configured), or retry if the download was cut.";
 
 /* The catalog fields copied into an entry, in kev.Entry's order. */
 static const struct {
@@ -42,8 +43,8 @@ static enum claro_status wrong(struct walk *w, struct enrich_error *err, uint64_
 			       const char *key)
 {
 	return enrich_fail(err, CLARO_ERR_INVALID, "malformed KEV catalog", hint_kev,
-			   "Entry %llu of %s: %s%s%s.", (unsigned long long)index, w->label, what, key ? " " : "",
-			   key ? key : "");
+			   "Entry %llu of %s: %s%s%s.", (unsigned long long)index, w->label, what,
+			   key ? " " : "", key ? key : "");
 }
 
 /* A string member or absent/null: 1 string (in *v), 0 absent, -1 wrong type. */
@@ -105,7 +106,8 @@ static enum claro_status on_entry(void *arg, struct jspan e, uint64_t index, str
 	if (need > w->cap) {
 		char *nb = realloc(w->buf, need);
 		if (!nb)
-			return enrich_fail(err, CLARO_ERR_NOMEM, "out of memory", "Give the process more memory.",
+			return enrich_fail(err, CLARO_ERR_NOMEM, "out of memory",
+					   "Give the process more memory.",
 					   "Could not hold a KEV entry of %zu bytes.", need);
 		w->buf = nb;
 		w->cap = need;
@@ -113,7 +115,8 @@ static enum claro_status on_entry(void *arg, struct jspan e, uint64_t index, str
 	w->buf[o++] = '{';
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const char *val = fields[i].from ? vals[i].p : w->catalog_version;
-		size_t vl = fields[i].from ? vals[i].n : strlen(w->catalog_version), kl = strlen(fields[i].to);
+		size_t vl = fields[i].from ? vals[i].n : strlen(w->catalog_version),
+		       kl = strlen(fields[i].to);
 
 		if (i > 0)
 			w->buf[o++] = ',';

@@ -34,7 +34,8 @@
 
 #define KEV_MAX_VERSION 256 /* longest catalogVersion token accepted, quotes included */
 
-typedef enum claro_status (*kev_emit_fn)(void *arg, const char *cve, const char *json, struct enrich_error *err);
+typedef enum claro_status (*kev_emit_fn)(void *arg, const char *cve, const char *json,
+					 struct enrich_error *err);
 
 struct kev_stats {
 	uint64_t entries;

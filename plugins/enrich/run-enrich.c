@@ -51,14 +51,15 @@ static enum claro_status run_updater(const struct registry *reg, const char *nam
 	if (!(up = update_new(name, NULL)))
 		return error_set(err, CLARO_ERR_NOMEM, "out of memory");
 	plugin_call_begin(&call, ref);
-	st = plugin_call_end(&call, ((const struct claro_updater_set_ops *)ref->component->ops)->update(&call.ctx, name, up),
-			     err);
+	st = plugin_call_end(
+	    &call, ((const struct claro_updater_set_ops *)ref->component->ops)->update(&call.ctx, name, up),
+	    err);
 	if (st == CLARO_OK)
 		st = enrichment_memstore_add_update(ms, up, err);
-	if (st == CLARO_OK && json_object_set_new(updates, name,
-						  json_pack("{s:I,s:s?}", "records",
-							    (json_int_t)update_n_enrichments(up), "fingerprint",
-							    update_fingerprint(up))))
+	if (st == CLARO_OK &&
+	    json_object_set_new(updates, name,
+				json_pack("{s:I,s:s?}", "records", (json_int_t)update_n_enrichments(up),
+					  "fingerprint", update_fingerprint(up))))
 		st = error_set(err, CLARO_ERR_NOMEM, "out of memory");
 	update_free(up);
 	return st;
@@ -91,15 +92,17 @@ int main(int argc, char **argv)
 		case 'c': config_path = optarg; break;
 		case 'm': mirror = optarg; break;
 		default:
-			fprintf(stderr, "usage: run-enrich [-c CONFIG] [-m MIRROR_DIR] PLUGIN_DIR PLUGIN VULNS.json "
-					"UPDATER...\n");
+			fprintf(stderr,
+				"usage: run-enrich [-c CONFIG] [-m MIRROR_DIR] PLUGIN_DIR PLUGIN VULNS.json "
+				"UPDATER...\n");
 			return 2;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 4) {
-		fprintf(stderr, "usage: run-enrich [-c CONFIG] [-m MIRROR_DIR] PLUGIN_DIR PLUGIN VULNS.json UPDATER...\n");
+		fprintf(stderr, "usage: run-enrich [-c CONFIG] [-m MIRROR_DIR] PLUGIN_DIR PLUGIN VULNS.json "
+				"UPDATER...\n");
 		return 2;
 	}
 	log_setup("run-enrich", CLARO_LOG_WARNING);
@@ -148,7 +151,8 @@ int main(int argc, char **argv)
 			st = enrich_report(&reg, &src, vulns, n, report, &err);
 	}
 	if (st == CLARO_OK) {
-		out = json_pack("{s:O,s:O}", "updates", updates, "enrichments", json_object_get(report, "enrichments"));
+		out = json_pack("{s:O,s:O}", "updates", updates, "enrichments",
+				json_object_get(report, "enrichments"));
 		dump = out ? json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		if (!dump) {
 			st = error_set(&err, CLARO_ERR_NOMEM, "out of memory");

@@ -112,11 +112,13 @@ static enum claro_status cvss_year(struct claro_ctx *ctx, const struct enrich_se
 	if (!(url = feed_url(h, s->cvss_feed_root, name)))
 		return nomem(ctx);
 	if ((st = fetch(ctx, url, NULL, s->max_download_bytes, &resp)) == CLARO_OK &&
-	    (st = zstream_open(resp->body, resp->body_len, s->max_uncompressed_bytes, url, &z, &err)) == CLARO_OK)
+	    (st = zstream_open(resp->body, resp->body_len, s->max_uncompressed_bytes, url, &z, &err)) ==
+		CLARO_OK)
 		st = cvss_parse(read_stream, z, s->max_record_bytes, url, emit, em, &stats, &err);
 	if (st == CLARO_OK) {
-		h->log(ctx, CLARO_LOG_INFO, "%s: %llu CVEs, %llu with a Primary CVSS 3.x, %llu rejected, %llu without",
-		       url, (unsigned long long)stats.items, (unsigned long long)stats.emitted,
+		h->log(ctx, CLARO_LOG_INFO,
+		       "%s: %llu CVEs, %llu with a Primary CVSS 3.x, %llu rejected, %llu without", url,
+		       (unsigned long long)stats.items, (unsigned long long)stats.emitted,
 		       (unsigned long long)stats.rejected, (unsigned long long)stats.no_cvss3);
 		if (stats.total_results >= 0 && (uint64_t)stats.total_results != stats.items)
 			h->log(ctx, CLARO_LOG_WARNING, "%s says totalResults %lld but holds %llu CVEs", url,
@@ -159,7 +161,8 @@ enum claro_status enrich_update_cvss(struct claro_ctx *ctx, const struct enrich_
 				     struct claro_update *up)
 {
 	const struct claro_host *h = ctx->host;
-	int first = (int)s->cvss_first_year, last = s->cvss_last_year ? (int)s->cvss_last_year : current_year();
+	int first = (int)s->cvss_first_year,
+	    last = s->cvss_last_year ? (int)s->cvss_last_year : current_year();
 	size_t years, cap;
 	const char *prev;
 	char *fp = NULL;
@@ -182,7 +185,8 @@ enum claro_status enrich_update_cvss(struct claro_ctx *ctx, const struct enrich_
 	for (int y = first; st == CLARO_OK && y <= last; y++) {
 		char sha[65];
 		if ((st = cvss_meta(ctx, s, y, sha)) == CLARO_OK)
-			len += (size_t)snprintf(fp + len, cap - len, "%s\"%d\":\"%s\"", y > first ? "," : "", y, sha);
+			len += (size_t)snprintf(fp + len, cap - len, "%s\"%d\":\"%s\"", y > first ? "," : "",
+						y, sha);
 	}
 	if (st != CLARO_OK) {
 		h->free(fp);
@@ -192,8 +196,8 @@ enum claro_status enrich_update_cvss(struct claro_ctx *ctx, const struct enrich_
 	fp[len] = '\0';
 	prev = h->update_prev_fingerprint(ctx, up);
 	if (prev && strcmp(prev, fp) == 0) {
-		h->log(ctx, CLARO_LOG_INFO, "no yearly NVD feed changed since the last run (%zu years checked)",
-		       years);
+		h->log(ctx, CLARO_LOG_INFO,
+		       "no yearly NVD feed changed since the last run (%zu years checked)", years);
 		h->free(fp);
 		return CLARO_ERR_UNCHANGED;
 	}
@@ -201,17 +205,19 @@ enum claro_status enrich_update_cvss(struct claro_ctx *ctx, const struct enrich_
 		st = cvss_year(ctx, s, y, &em);
 	if (st == CLARO_OK && em.n == 0) {
 		h->error(ctx, CLARO_ERR_INVALID, "no CVSS records in the NVD feeds");
-		h->error_detail(ctx, "The %zu yearly feeds from %d to %d hold no CVE with a Primary CVSS 3.x metric.",
-				years, first, last);
-		h->error_hint(ctx, "Check cvss_feed_root in [plugin.enrich] (and the mirror directory, if one is "
-				   "configured); refusing to replace the stored scores with nothing.");
+		h->error_detail(
+		    ctx, "The %zu yearly feeds from %d to %d hold no CVE with a Primary CVSS 3.x metric.",
+		    years, first, last);
+		h->error_hint(ctx,
+			      "Check cvss_feed_root in [plugin.enrich] (and the mirror directory, if one is "
+			      "configured); refusing to replace the stored scores with nothing.");
 		st = CLARO_ERR_INVALID;
 	}
 	if (st == CLARO_OK)
 		st = h->update_set_fingerprint(ctx, up, fp);
 	if (st == CLARO_OK)
-		h->log(ctx, CLARO_LOG_INFO, "%llu CVSS records from %zu yearly feeds", (unsigned long long)em.n,
-		       years);
+		h->log(ctx, CLARO_LOG_INFO, "%llu CVSS records from %zu yearly feeds",
+		       (unsigned long long)em.n, years);
 	h->free(fp);
 	return st;
 }
@@ -231,16 +237,16 @@ enum claro_status enrich_update_epss(struct claro_ctx *ctx, const struct enrich_
 
 	if ((st = fetch(ctx, s->epss_url, up, s->max_download_bytes, &resp)) != CLARO_OK)
 		return st; /* CLARO_ERR_UNCHANGED on 304 */
-	if ((st = zstream_open(resp->body, resp->body_len, s->max_uncompressed_bytes, s->epss_url, &z, &err)) ==
-	    CLARO_OK)
+	if ((st = zstream_open(resp->body, resp->body_len, s->max_uncompressed_bytes, s->epss_url, &z,
+			       &err)) == CLARO_OK)
 		st = epss_parse(read_stream, z, s->epss_url, emit, &em, &stats, &err);
 	if (st != CLARO_OK && err.status != CLARO_OK)
 		st = enrich_raise(ctx, &err);
 	if (st == CLARO_OK)
 		st = feed_set_fingerprint(ctx, up, resp, FEED_PREFER_ETAG);
 	if (st == CLARO_OK)
-		h->log(ctx, CLARO_LOG_INFO, "%llu EPSS scores, model %s, scored %s", (unsigned long long)stats.rows,
-		       stats.model_version, stats.score_date);
+		h->log(ctx, CLARO_LOG_INFO, "%llu EPSS scores, model %s, scored %s",
+		       (unsigned long long)stats.rows, stats.model_version, stats.score_date);
 	zstream_close(z);
 	h->http_response_free(resp);
 	return st;
@@ -249,15 +255,15 @@ enum claro_status enrich_update_epss(struct claro_ctx *ctx, const struct enrich_
 /* ---- claro.kev ---- */
 
 static enum claro_status kev_pass(struct claro_ctx *ctx, const struct enrich_settings *s,
-				  const struct claro_http_response *resp, const char *version, struct emitter *em,
-				  struct kev_stats *stats)
+				  const struct claro_http_response *resp, const char *version,
+				  struct emitter *em, struct kev_stats *stats)
 {
 	struct zstream *z = NULL;
 	struct enrich_error err = {CLARO_OK, "", "", ""};
 	enum claro_status st;
 
-	if ((st = zstream_open(resp->body, resp->body_len, s->max_uncompressed_bytes, s->kev_url, &z, &err)) ==
-	    CLARO_OK)
+	if ((st = zstream_open(resp->body, resp->body_len, s->max_uncompressed_bytes, s->kev_url, &z,
+			       &err)) == CLARO_OK)
 		st = kev_parse(read_stream, z, s->max_record_bytes, s->kev_url, version, em ? emit : NULL, em,
 			       stats, &err);
 	zstream_close(z);
@@ -284,8 +290,8 @@ enum claro_status enrich_update_kev(struct claro_ctx *ctx, const struct enrich_s
 		st = feed_set_fingerprint(ctx, up, resp, FEED_PREFER_LAST_MODIFIED);
 	if (st == CLARO_OK) {
 		if (checked.count >= 0 && (uint64_t)checked.count != checked.entries)
-			h->log(ctx, CLARO_LOG_WARNING, "%s says count %lld but holds %llu entries", s->kev_url,
-			       (long long)checked.count, (unsigned long long)checked.entries);
+			h->log(ctx, CLARO_LOG_WARNING, "%s says count %lld but holds %llu entries",
+			       s->kev_url, (long long)checked.count, (unsigned long long)checked.entries);
 		h->log(ctx, CLARO_LOG_INFO, "%llu KEV entries, catalog %s", (unsigned long long)em.n,
 		       checked.catalog_version[0] ? checked.catalog_version : "(no version)");
 	}

@@ -44,7 +44,8 @@ enum claro_status zstream_open(const unsigned char *data, size_t len, uint64_t m
 		z->zs.avail_in = 0; /* fed in chunks below: avail_in is only 32 bits */
 		if (inflateInit2(&z->zs, 15 + 16) != Z_OK) {
 			free(z);
-			return enrich_fail(err, CLARO_ERR_NOMEM, "out of memory", "Give the process more memory.",
+			return enrich_fail(err, CLARO_ERR_NOMEM, "out of memory",
+					   "Give the process more memory.",
 					   "zlib could not set up a gzip stream.");
 		}
 	}
@@ -86,13 +87,14 @@ static enum claro_status count_output(struct zstream *z, size_t got, struct enri
 		return enrich_fail(err, CLARO_ERR_TOO_LARGE, "feed too large when decompressed",
 				   "Raise max_uncompressed_bytes in [plugin.enrich] if the feed really grew "
 				   "this much.",
-				   "%s decompresses to more than %llu bytes (max_uncompressed_bytes).", z->label,
-				   (unsigned long long)z->max_out);
+				   "%s decompresses to more than %llu bytes (max_uncompressed_bytes).",
+				   z->label, (unsigned long long)z->max_out);
 	if (z->gzip && z->produced > ZSTREAM_RATIO_AFTER && z->produced / (in ? in : 1) > ZSTREAM_MAX_RATIO)
-		return enrich_fail(err, CLARO_ERR_TOO_LARGE, "feed looks like a decompression bomb",
-				   "Real feeds compress far less; check where the URL (or the mirror) points.",
-				   "%s decompressed %llu bytes out of %llu, a ratio above %d:1.", z->label,
-				   (unsigned long long)z->produced, (unsigned long long)in, ZSTREAM_MAX_RATIO);
+		return enrich_fail(
+		    err, CLARO_ERR_TOO_LARGE, "feed looks like a decompression bomb",
+		    "Real feeds compress far less; check where the URL (or the mirror) points.",
+		    "%s decompressed %llu bytes out of %llu, a ratio above %d:1.", z->label,
+		    (unsigned long long)z->produced, (unsigned long long)in, ZSTREAM_MAX_RATIO);
 	return CLARO_OK;
 }
 
@@ -110,13 +112,15 @@ static enum claro_status read_gzip(struct zstream *z, char *buf, size_t n, size_
 				break;
 			}
 			if (left < 2 || z->data[at] != 0x1f || z->data[at + 1] != 0x8b)
-				return enrich_fail(err, CLARO_ERR_INVALID, "corrupt gzip feed", hint_feed,
-						   "%s has %zu bytes after the end of its gzip data that are not "
-						   "another gzip member.",
-						   z->label, left);
+				return enrich_fail(
+				    err, CLARO_ERR_INVALID, "corrupt gzip feed", hint_feed,
+				    "%s has %zu bytes after the end of its gzip data that are not "
+				    "another gzip member.",
+				    z->label, left);
 			if (inflateReset(&z->zs) != Z_OK)
 				return enrich_fail(err, CLARO_ERR_INVALID, "corrupt gzip feed", hint_feed,
-						   "zlib could not start the next gzip member of %s.", z->label);
+						   "zlib could not start the next gzip member of %s.",
+						   z->label);
 			z->member_ended = 0;
 		}
 		feed_input(z);
@@ -128,19 +132,20 @@ static enum claro_status read_gzip(struct zstream *z, char *buf, size_t n, size_
 			z->member_ended = 1;
 		} else if (ret == Z_BUF_ERROR && consumed(z) == z->len) {
 			return enrich_fail(err, CLARO_ERR_INVALID, "truncated gzip feed", hint_feed,
-					   "%s ends in the middle of its gzip data after %zu bytes.", z->label,
-					   z->len);
+					   "%s ends in the middle of its gzip data after %zu bytes.",
+					   z->label, z->len);
 		} else if (ret == Z_BUF_ERROR && z->zs.avail_in > 0) {
 			return enrich_fail(err, CLARO_ERR_INVALID, "corrupt gzip feed", hint_feed,
 					   "zlib made no progress on %s at compressed byte %zu.", z->label,
 					   consumed(z));
 		} else if (ret == Z_MEM_ERROR) {
-			return enrich_fail(err, CLARO_ERR_NOMEM, "out of memory", "Give the process more memory.",
+			return enrich_fail(err, CLARO_ERR_NOMEM, "out of memory",
+					   "Give the process more memory.",
 					   "zlib ran out of memory inflating %s.", z->label);
 		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
 			return enrich_fail(err, CLARO_ERR_INVALID, "corrupt gzip feed", hint_feed,
-					   "zlib failed on %s at compressed byte %zu: %s.", z->label, consumed(z),
-					   z->zs.msg ? z->zs.msg : "invalid data");
+					   "zlib failed on %s at compressed byte %zu: %s.", z->label,
+					   consumed(z), z->zs.msg ? z->zs.msg : "invalid data");
 		}
 		if (*got > 0) {
 			enum claro_status st = count_output(z, *got, err);

@@ -106,6 +106,8 @@ static const struct claro_component oracle_scanner = {
     sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "oracle", "v0.0.1", &oracle_ops,
 };
 
+extern const struct claro_component oracle_matcher; /* matcher.c */
+
 CLARO_PLUGIN_DEFINE(oracle, "1.0.0", "Apache-2.0",
-		    "Detects Oracle Linux 5 to 9 from etc/os-release or etc/issue", NULL, NULL, NULL,
-		    &oracle_scanner)
+		    "Detects Oracle Linux 5 to 9 from etc/os-release or etc/issue; the oracle matcher", NULL,
+		    NULL, NULL, &oracle_scanner, &oracle_matcher)

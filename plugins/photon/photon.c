@@ -88,5 +88,8 @@ static const struct claro_component photon_scanner = {
     sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "photon", "v0.0.1", &photon_ops,
 };
 
-CLARO_PLUGIN_DEFINE(photon, "1.0.0", "Apache-2.0", "Detects VMware Photon OS 1.0 to 5.0 from etc/os-release",
-		    NULL, NULL, NULL, &photon_scanner)
+extern const struct claro_component photon_matcher; /* matcher.c */
+
+CLARO_PLUGIN_DEFINE(photon, "1.0.0", "Apache-2.0",
+		    "Detects VMware Photon OS 1.0 to 5.0 from etc/os-release; the photon matcher", NULL, NULL,
+		    NULL, &photon_scanner, &photon_matcher)

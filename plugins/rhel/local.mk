@@ -1,19 +1,29 @@
 # plugins/rhel: Red Hat family distribution scanners (rhel; centos, rocky,
 # almalinux, fedora beyond Clair), the rhel-repository-scanner with its
-# repository-to-CPE mapping, and the rhel coalescer. The shared parsers of
-# plugins/common (os-release, CPE, release files) are compiled in.
+# repository-to-CPE mapping, the rhel coalescer, the rhel-vex updater set
+# (Red Hat CSAF VEX) and the rhel matcher. The shared parsers of
+# plugins/common (os-release, CPE, release files, the RPM rule) are compiled in.
 pkgplugins_LTLIBRARIES += plugins/rhel/rhel.la
+# The Red Hat CSAF VEX parsers (documents, archive, change lists), pure
+# library code shared by the plugin and its fuzz target; the CVSS vector
+# parser is the osv plugin's.
+RHEL_VEX_SOURCES = plugins/rhel/vex.c plugins/rhel/vex.h plugins/rhel/vexfeed.c plugins/rhel/vexfeed.h \
+	plugins/rhel/purl.c plugins/rhel/purl.h plugins/rhel/strmap.c plugins/rhel/strmap.h \
+	plugins/osv/cvss.c plugins/osv/cvss.h
 plugins_rhel_rhel_la_SOURCES = plugins/rhel/rhel.c plugins/rhel/rhel.h plugins/rhel/dist_rhel.c \
 	plugins/rhel/dist_family.c plugins/rhel/query.c plugins/rhel/contentmanifest.c \
 	plugins/rhel/contentmanifest.h plugins/rhel/repo2cpe.c plugins/rhel/repo2cpe.h \
 	plugins/rhel/repo_scanner.c plugins/rhel/coalescer.c plugins/rhel/labels.c plugins/rhel/labels.h \
 	plugins/rhel/rhcc.c \
 	plugins/common/osrelease.c plugins/common/osrelease.h plugins/common/relfile.c \
-	plugins/common/relfile.h plugins/common/cpe.c plugins/common/cpe.h plugins/common/rhelfamily.h
+	plugins/common/relfile.h plugins/common/cpe.c plugins/common/cpe.h plugins/common/rhelfamily.h \
+	plugins/rhel/matcher.c plugins/rhel/cpematch.c plugins/rhel/cpematch.h \
+	plugins/common/rpmmatch.c plugins/common/rpmmatch.h \
+	plugins/rhel/vex_updater.c $(RHEL_VEX_SOURCES)
 plugins_rhel_rhel_la_CPPFLAGS = $(PLUGIN_COMMON_CPPFLAGS)
-plugins_rhel_rhel_la_CFLAGS = $(PLUGIN_CFLAGS) $(PTHREAD_CFLAGS) $(JANSSON_CFLAGS)
+plugins_rhel_rhel_la_CFLAGS = $(PLUGIN_CFLAGS) $(PTHREAD_CFLAGS) $(JANSSON_CFLAGS) $(LIBARCHIVE_CFLAGS)
 plugins_rhel_rhel_la_LDFLAGS = $(PLUGIN_LDFLAGS)
-plugins_rhel_rhel_la_LIBADD = $(JANSSON_LIBS) $(PTHREAD_LIBS)
+plugins_rhel_rhel_la_LIBADD = $(JANSSON_LIBS) $(LIBARCHIVE_LIBS) $(PTHREAD_LIBS) -lm
 EXTRA_DIST += plugins/rhel/README.md
 
 # Tests: the rpm distribution scanners over the os-release corpus (all
@@ -21,6 +31,22 @@ EXTRA_DIST += plugins/rhel/README.md
 # the rhel plugin's repository scanner and coalescer in C.
 TESTS += plugins/rhel/test-rpm-dists.sh plugins/rhel/test_rhel
 dist_check_SCRIPTS += plugins/rhel/test-rpm-dists.sh
+
+# The rhel-vex updater set through tests/unit/run-updater against a loopback
+# server serving feed trees built from the real VEX files, checked with a
+# Python reading of the same files (vex_oracle.py).
+TESTS += plugins/rhel/test-vex.sh
+dist_check_SCRIPTS += plugins/rhel/test-vex.sh plugins/rhel/vex_oracle.py plugins/rhel/vex_stage.py
+
+# End to end: the updater's records into core/matcher.c with the rhel matcher
+# (run-vex-match: an in-memory advisory source) over Clair's IndexReports of
+# real Red Hat images, against the oracle with rpm's own version comparison.
+check_PROGRAMS += plugins/rhel/run-vex-match
+plugins_rhel_run_vex_match_SOURCES = plugins/rhel/run-vex-match.c
+plugins_rhel_run_vex_match_CFLAGS = $(libclaro_la_CFLAGS)
+plugins_rhel_run_vex_match_LDADD = libclaro.la
+TESTS += plugins/rhel/test-vex-match.sh
+dist_check_SCRIPTS += plugins/rhel/test-vex-match.sh
 check_PROGRAMS += plugins/rhel/test_rhel
 plugins_rhel_test_rhel_SOURCES = plugins/rhel/test_rhel.c plugins/common/cpe.c plugins/common/cpe.h \
 	tests/unit/http_fixture.c tests/unit/http_fixture.h $(TESTUTIL_SOURCES)

@@ -5,6 +5,9 @@
  *   repo2cpe_mapping_url   where to fetch it (default Red Hat's when neither
  *                          key is set; set only the file for no network)
  *   repo2cpe_timeout       per fetch (default 10s, Clair's)
+ *   vex_*                  the rhel-vex updater (vex_updater.c)
+ *   ignore_unpatched       the rhel matcher asks only for advisories with a
+ *                          fixed version (Clair's option of the same name)
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -40,7 +43,17 @@ static const struct claro_cfg_key cfg_timeout = {
     0,
     "Time limit of one fetch of the repository-to-CPE mapping",
 };
-static const struct claro_cfg_key *const rhel_config[] = {&cfg_file, &cfg_url, &cfg_timeout, NULL};
+static const struct claro_cfg_key *const rhel_config[] = {&cfg_file,
+							  &cfg_url,
+							  &cfg_timeout,
+							  &rhel_cfg_vex_url,
+							  &rhel_cfg_vex_timeout,
+							  &rhel_cfg_vex_max_archive_bytes,
+							  &rhel_cfg_vex_max_document_bytes,
+							  &rhel_cfg_vex_max_total_bytes,
+							  &rhel_cfg_vex_max_documents,
+							  &rhel_cfg_ignore_unpatched,
+							  NULL};
 
 static const char *cfg_string_or_null(struct claro_ctx *ctx, const char *key)
 {
@@ -63,7 +76,14 @@ static enum claro_status rhel_init(struct claro_ctx *ctx)
 		rc.timeout_seconds = 10;
 	rc.refresh_seconds = DAY;
 	rc.retry_seconds = RETRY_S;
+	if ((st = ctx->host->cfg_bool(ctx, "ignore_unpatched", &pd->ignore_unpatched)) != CLARO_OK ||
+	    (st = rhel_vex_settings_read(ctx, &pd->vex)) != CLARO_OK) {
+		rhel_vex_settings_free(&pd->vex);
+		free(pd);
+		return st;
+	}
 	if ((st = repo2cpe_new(ctx, &rc, &pd->mapping)) != CLARO_OK) {
+		rhel_vex_settings_free(&pd->vex);
 		free(pd);
 		return st;
 	}
@@ -77,6 +97,7 @@ static void rhel_fini(struct claro_ctx *ctx)
 
 	if (pd) {
 		repo2cpe_free(pd->mapping);
+		rhel_vex_settings_free(&pd->vex);
 		free(pd);
 		ctx->plugin_data = NULL;
 	}
@@ -85,7 +106,7 @@ static void rhel_fini(struct claro_ctx *ctx)
 CLARO_PLUGIN_DEFINE(
     rhel, "1.0.0", "Apache-2.0",
     "Red Hat family: RHEL/UBI, CentOS, Rocky, Alma, Fedora detection; RHEL products; rhel and rhcc "
-    "coalescers",
+    "coalescers; Red Hat CSAF VEX advisories; the rhel matcher",
     rhel_config, rhel_init, rhel_fini, &rhel_dist_scanner, &centos_dist_scanner, &rocky_dist_scanner,
     &almalinux_dist_scanner, &fedora_dist_scanner, &rhel_repository_scanner, &rhel_coalescer,
-    &rhcc_package_detector, &rhcc_repository_detector, &rhcc_coalescer)
+    &rhcc_package_detector, &rhcc_repository_detector, &rhcc_coalescer, &rhel_matcher, &rhel_vex_updater_set)

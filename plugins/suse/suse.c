@@ -135,6 +135,8 @@ static const struct claro_component suse_scanner = {
     sizeof(struct claro_component), CLARO_KIND_DISTRIBUTION_SCANNER, 0, "suse", "v0.0.1", &suse_ops,
 };
 
+extern const struct claro_component suse_matcher; /* matcher.c */
+
 CLARO_PLUGIN_DEFINE(suse, "1.0.0", "Apache-2.0",
-		    "Detects SLES and openSUSE Leap from etc/os-release's CPE_NAME", NULL, NULL, NULL,
-		    &suse_scanner)
+		    "Detects SLES and openSUSE Leap from etc/os-release's CPE_NAME; the suse matcher", NULL,
+		    NULL, NULL, &suse_scanner, &suse_matcher)

@@ -176,4 +176,4 @@ static const struct claro_cfg_key *const ubuntu_config[] = {&ubuntu_cfg_url,    
 
 CLARO_PLUGIN_DEFINE(ubuntu, "1.1.0", "Apache-2.0",
 		    "Ubuntu: release detection from etc/lsb-release or etc/os-release, CVE OVAL updaters",
-		    ubuntu_config, ubuntu_init, NULL, &ubuntu_scanner, &ubuntu_oval_updaters)
+		    ubuntu_config, ubuntu_init, NULL, &ubuntu_scanner, &ubuntu_oval_updaters, &ubuntu_matcher)

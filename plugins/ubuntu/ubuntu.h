@@ -16,6 +16,8 @@ char *ubuntu_version_string(const struct claro_host *h, const char *release, con
 
 /* "ubuntu" updater set: the CVE OVAL feeds (oval_updater.c). */
 extern const struct claro_component ubuntu_oval_updaters;
+/* ubuntu-matcher (matcher.c) */
+extern const struct claro_component ubuntu_matcher;
 extern const struct claro_cfg_key ubuntu_cfg_url, ubuntu_cfg_name, ubuntu_cfg_oval_url, ubuntu_cfg_use_bzip2,
     ubuntu_cfg_max_feed_size;
 /* Plugin init: sets up libxml2 once, before any worker thread parses. */

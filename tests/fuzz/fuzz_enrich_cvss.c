@@ -30,7 +30,8 @@ static void check_json(const char *json)
 	json_t *j;
 	struct jspan s = {json, strlen(json)};
 
-	if (json_check(json, strlen(json), JSONSCAN_MAX_DEPTH, &at, &why) != CLARO_OK || jv_kind(s) != JV_OBJECT)
+	if (json_check(json, strlen(json), JSONSCAN_MAX_DEPTH, &at, &why) != CLARO_OK ||
+	    jv_kind(s) != JV_OBJECT)
 		abort();
 	if (!(j = json_loads(json, JSON_REJECT_DUPLICATES, NULL)))
 		abort();
@@ -75,7 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_error(st, &err);
 	if (st == CLARO_OK)
 		for (int i = 0; i < 64; i++)
-			if (!((sha[i] >= '0' && sha[i] <= '9') || (sha[i] >= 'A' && sha[i] <= 'F')) || sha[64])
+			if (!((sha[i] >= '0' && sha[i] <= '9') || (sha[i] >= 'A' && sha[i] <= 'F')) ||
+			    sha[64])
 				abort();
 
 	memset(&err, 0, sizeof(err));

@@ -37,8 +37,8 @@ static enum claro_status on_record(void *arg, const char *tag, const char *json,
 		abort();
 	e = json_object_get(j, "epss");
 	p = json_object_get(j, "percentile");
-	if (!json_is_number(e) || !json_is_number(p) || json_number_value(e) < 0 || json_number_value(e) > 1 ||
-	    json_number_value(p) < 0 || json_number_value(p) > 1 ||
+	if (!json_is_number(e) || !json_is_number(p) || json_number_value(e) < 0 ||
+	    json_number_value(e) > 1 || json_number_value(p) < 0 || json_number_value(p) > 1 ||
 	    strcmp(json_string_value(json_object_get(j, "cve")), tag) != 0)
 		abort();
 	json_decref(j);

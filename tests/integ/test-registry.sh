@@ -57,7 +57,7 @@ not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
 check() { # check DESCRIPTION COMMAND...
 	desc=$1
 	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+	if "$@"; then ok "$desc"; else not_ok "$desc"; return 1; fi
 }
 
 # Equal and not empty: an empty answer never passes.
@@ -165,11 +165,12 @@ check "anonymous registry: no Authorization header recorded" \
 
 digest=$(jget 'd["hash"]' <"$tmp/m.json")
 "$claroctl" manifest "127.0.0.1:$port/test/alpine@$digest" >"$tmp/m2.json" 2>"$tmp/err"
-check "by digest: the same manifest" same_file "$tmp/m.json" "$tmp/m2.json"
+check "by digest: the same manifest" same_file "$tmp/m.json" "$tmp/m2.json" ||
+	{ sed 's/^/# claroctl: /' "$tmp/err"; diff "$tmp/m.json" "$tmp/m2.json" | head -10 | sed 's/^/# /'; }
 
 "$claroctl" manifest "127.0.0.1:$port/test/alpine:nosuchtag" >/dev/null 2>"$tmp/err"
 rc=$?
-check "unknown tag: exit status 1" [ "$rc" = 1 ]
+check "unknown tag: exit status 1" [ "$rc" = 1 ] || sed 's/^/# claroctl: /' "$tmp/err"
 check "unknown tag: three-part error naming HTTP 404" \
 	sh -c "grep -q 'could not get the manifest' '$tmp/err' && grep -q 'detail: .*404' '$tmp/err' && grep -q 'hint:' '$tmp/err'"
 

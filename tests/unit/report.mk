@@ -11,3 +11,7 @@ TESTS += tests/unit/test_matcher_fixtures
 tests_unit_test_matcher_fixtures_SOURCES = tests/unit/test_matcher_fixtures.c $(TXTAR_SOURCES) $(TESTUTIL_SOURCES)
 tests_unit_test_matcher_fixtures_CFLAGS = $(libclaro_la_CFLAGS)
 tests_unit_test_matcher_fixtures_LDADD = libclaro.la
+# End to end: mirrored Alpine secdb, claroctl report on the Alpine
+# minirootfs images, against the images' own apk (needs root and PyYAML).
+TESTS += tests/integ/alpine-report.sh
+dist_check_SCRIPTS += tests/integ/alpine-report.sh

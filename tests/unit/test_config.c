@@ -277,7 +277,8 @@ static void test_errors(void)
 		     "[updater.<name>].",
 		     "Did you mean [store]?");
 	expect_error("plugins.<name> for plugin.<name>", "[plugins.dpkg]\n", "unknown section [plugins.dpkg]",
-		     1, "claro reads the sections [clarod], [store], [plugins], [plugin.<name>], [updaters] and "
+		     1,
+		     "claro reads the sections [clarod], [store], [plugins], [plugin.<name>], [updaters] and "
 		     "[updater.<name>].",
 		     "Did you mean [plugin.dpkg]?");
 	expect_error(
