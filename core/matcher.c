@@ -168,6 +168,8 @@ static enum claro_status records_build(json_t *report, struct records *rs)
 
 		if (rec->pkg.source)
 			rec->pkg.source = &rec->src;
+		rec->pkg.normalized_version.kind = rec->kind;
+		rec->src.normalized_version.kind = rec->src_kind;
 		rec->r.struct_size = sizeof(rec->r);
 		rec->r.package = &rec->pkg;
 		rec->r.distribution = rec->dist.struct_size ? &rec->dist : NULL;
