@@ -7,8 +7,6 @@
 
 #include "cpematch.h"
 
-enum relation { REL_UNDEFINED, REL_SUPERSET, REL_SUBSET, REL_EQUAL, REL_DISJOINT };
-
 static int has_wildcard(const char *v)
 {
 	return strpbrk(v, "*?") != NULL;
@@ -78,36 +76,43 @@ int cpematch_glob(const char *pattern, const char *value)
 	return 1;
 }
 
-static enum relation compare_attr(const struct cpe_value *sv, const struct cpe_value *tv)
+static enum cpematch_relation compare_attr(const struct cpe_value *sv, const struct cpe_value *tv)
 {
 	int s_any = sv->kind == CPE_ANY || sv->kind == CPE_UNSET;
 	int t_any = tv->kind == CPE_ANY || tv->kind == CPE_UNSET;
 
 	if (tv->kind == CPE_SET && has_wildcard(tv->v))
-		return REL_UNDEFINED;
+		return CPEMATCH_UNDEFINED;
 	if (s_any)
-		return t_any ? REL_EQUAL : REL_SUPERSET;
+		return t_any ? CPEMATCH_EQUAL : CPEMATCH_SUPERSET;
 	if (sv->kind == CPE_NA) {
 		if (t_any)
-			return REL_SUBSET;
-		return tv->kind == CPE_NA ? REL_EQUAL : REL_DISJOINT;
+			return CPEMATCH_SUBSET;
+		return tv->kind == CPE_NA ? CPEMATCH_EQUAL : CPEMATCH_DISJOINT;
 	}
 	/* a set value */
 	if (t_any)
-		return REL_SUBSET;
+		return CPEMATCH_SUBSET;
 	if (tv->kind == CPE_NA)
-		return REL_DISJOINT;
+		return CPEMATCH_DISJOINT;
 	if (has_wildcard(sv->v))
-		return cpematch_glob(sv->v, tv->v) ? REL_SUPERSET : REL_DISJOINT;
-	return equal_fold(sv->v, tv->v) ? REL_EQUAL : REL_DISJOINT;
+		return cpematch_glob(sv->v, tv->v) ? CPEMATCH_SUPERSET : CPEMATCH_DISJOINT;
+	return equal_fold(sv->v, tv->v) ? CPEMATCH_EQUAL : CPEMATCH_DISJOINT;
+}
+
+void cpematch_relations(const struct cpe *source, const struct cpe *target,
+			enum cpematch_relation out[CPE_NATTR])
+{
+	for (int i = 0; i < CPE_NATTR; i++)
+		out[i] = compare_attr(&source->attr[i], &target->attr[i]);
 }
 
 int cpematch_is_superset(const struct cpe *source, const struct cpe *target)
 {
 	for (int i = 0; i < CPE_NATTR; i++) {
-		enum relation r = compare_attr(&source->attr[i], &target->attr[i]);
+		enum cpematch_relation r = compare_attr(&source->attr[i], &target->attr[i]);
 
-		if (r != REL_EQUAL && r != REL_SUPERSET)
+		if (r != CPEMATCH_EQUAL && r != CPEMATCH_SUPERSET)
 			return 0;
 	}
 	return 1;

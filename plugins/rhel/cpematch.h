@@ -23,6 +23,17 @@
 
 #include "cpe.h"
 
+/* The relation of each attribute (claircore's cpe.Relation). */
+enum cpematch_relation {
+	CPEMATCH_UNDEFINED = 0,
+	CPEMATCH_SUPERSET,
+	CPEMATCH_SUBSET,
+	CPEMATCH_EQUAL,
+	CPEMATCH_DISJOINT
+};
+void cpematch_relations(const struct cpe *source, const struct cpe *target,
+			enum cpematch_relation out[CPE_NATTR]);
+
 int cpematch_is_superset(const struct cpe *source, const struct cpe *target);
 
 /* 1 when target's formatted string starts with source's trimmed one, 0 if

@@ -47,6 +47,22 @@ plugins_rhel_run_vex_match_CFLAGS = $(libclaro_la_CFLAGS)
 plugins_rhel_run_vex_match_LDADD = libclaro.la
 TESTS += plugins/rhel/test-vex-match.sh
 dist_check_SCRIPTS += plugins/rhel/test-vex-match.sh
+
+# The RPM-family matchers (rhel here; aws, oracle, suse, photon in their
+# plugins) called through run-matcher on records and advisories from real
+# data, against Clair's rules with rpm's own version comparison.
+check_PROGRAMS += plugins/rhel/run-matcher
+plugins_rhel_run_matcher_SOURCES = plugins/rhel/run-matcher.c
+plugins_rhel_run_matcher_CFLAGS = $(libclaro_la_CFLAGS)
+plugins_rhel_run_matcher_LDADD = libclaro.la
+TESTS += plugins/rhel/test-rpm-matchers.sh
+dist_check_SCRIPTS += plugins/rhel/test-rpm-matchers.sh plugins/rhel/matcher_cases.py
+# The CPE comparison against claircore's own vectors.
+check_PROGRAMS += plugins/rhel/test_cpematch
+TESTS += plugins/rhel/test_cpematch
+plugins_rhel_test_cpematch_SOURCES = plugins/rhel/test_cpematch.c plugins/rhel/cpematch.c plugins/rhel/cpematch.h \
+	plugins/common/cpe.c plugins/common/cpe.h tests/tap.h
+plugins_rhel_test_cpematch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/common
 check_PROGRAMS += plugins/rhel/test_rhel
 plugins_rhel_test_rhel_SOURCES = plugins/rhel/test_rhel.c plugins/common/cpe.c plugins/common/cpe.h \
 	tests/unit/http_fixture.c tests/unit/http_fixture.h $(TESTUTIL_SOURCES)
@@ -78,3 +94,26 @@ tests/fuzz/fuzz_rhel_buildinfo-libfuzzer: $(top_srcdir)/tests/fuzz/fuzz_rhel_bui
 		$(top_srcdir)/tests/fuzz/fuzz_rhel_buildinfo.c $(RHEL_FUZZ_PATHS) $(JANSSON_CFLAGS) \
 		$(JANSSON_LIBS) $(PTHREAD_LIBS)
 CLEANFILES += tests/fuzz/fuzz_rhel_buildinfo-libfuzzer
+
+# Fuzz target of the VEX parsers (documents, the archive walk, the change
+# lists, purls, CPE comparison), replayed over the real documents, archives
+# and server files in `make check`.
+RHEL_VEX_FUZZ_SOURCES = $(RHEL_VEX_SOURCES) plugins/rhel/labels.c plugins/rhel/labels.h plugins/common/cpe.c \
+	plugins/common/cpe.h plugins/rhel/cpematch.c plugins/rhel/cpematch.h
+check_PROGRAMS += tests/fuzz/fuzz_rhel_vex
+TESTS += tests/fuzz/fuzz_rhel_vex
+tests_fuzz_fuzz_rhel_vex_SOURCES = tests/fuzz/fuzz_rhel_vex.c $(RHEL_VEX_FUZZ_SOURCES) $(FUZZ_REPLAY_SOURCES)
+tests_fuzz_fuzz_rhel_vex_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/common \
+	-DFUZZ_SEEDS='"advisories/rhel/claircore-vex advisories/rhel/claircore-csaf clair-fixtures/acceptance clair-fixtures/test-rhel/server"'
+tests_fuzz_fuzz_rhel_vex_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(LIBARCHIVE_CFLAGS)
+tests_fuzz_fuzz_rhel_vex_LDADD = $(JANSSON_LIBS) $(LIBARCHIVE_LIBS) -lm
+RHEL_VEX_FUZZ_PATHS = $(top_srcdir)/plugins/rhel/vex.c $(top_srcdir)/plugins/rhel/vexfeed.c \
+	$(top_srcdir)/plugins/rhel/purl.c $(top_srcdir)/plugins/rhel/strmap.c $(top_srcdir)/plugins/osv/cvss.c \
+	$(top_srcdir)/plugins/rhel/labels.c $(top_srcdir)/plugins/common/cpe.c $(top_srcdir)/plugins/rhel/cpematch.c
+fuzz: tests/fuzz/fuzz_rhel_vex-libfuzzer
+tests/fuzz/fuzz_rhel_vex-libfuzzer: $(top_srcdir)/tests/fuzz/fuzz_rhel_vex.c $(RHEL_VEX_FUZZ_PATHS)
+	@$(MKDIR_P) tests/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -I$(top_srcdir)/plugins/common -o $@ \
+		$(top_srcdir)/tests/fuzz/fuzz_rhel_vex.c $(RHEL_VEX_FUZZ_PATHS) $(JANSSON_CFLAGS) $(LIBARCHIVE_CFLAGS) \
+		$(JANSSON_LIBS) $(LIBARCHIVE_LIBS) -lm
+CLEANFILES += tests/fuzz/fuzz_rhel_vex-libfuzzer

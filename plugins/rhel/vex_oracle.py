@@ -463,14 +463,16 @@ def run(www, since=None):
 
 # ---- the rhel matcher over an index report ----
 def rpm_vercmp_batch(pairs):
-    """rpm's own rpm.vercmp for every pair, in one rpm --eval."""
-    if not pairs:
-        return []
-    lua = "".join('print(rpm.vercmp(%s, %s)) print("\\n")' % (json.dumps(a), json.dumps(b)) for a, b in pairs)
-    out = subprocess.run(["rpm", "--eval", "%{lua:" + lua + "}"], check=True, stdout=subprocess.PIPE,
-                         text=True).stdout.split()
-    assert len(out) == len(pairs), (len(out), len(pairs))
-    return [int(x) for x in out]
+    """rpm's own rpm.vercmp for every pair, a few hundred per rpm --eval."""
+    out = []
+    for i in range(0, len(pairs), 400):
+        chunk = pairs[i:i + 400]
+        lua = "".join('print(rpm.vercmp(%s, %s)) print("\\n")' % (json.dumps(a), json.dumps(b)) for a, b in chunk)
+        got = subprocess.run(["rpm", "--eval", "%{lua:" + lua + "}"], check=True, stdout=subprocess.PIPE,
+                             text=True).stdout.split()
+        assert len(got) == len(chunk), (len(got), len(chunk))
+        out += [int(x) for x in got]
+    return out
 
 
 def wfn(fs):
