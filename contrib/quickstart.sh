@@ -88,11 +88,18 @@ ini=$build/clarod.ini
 	fi
 } >"$ini"
 
+image_default=0
 if [ -z "$image" ]; then
+	image_default=1
 	image=docker.io/library/alpine:3.10
 	[ -f "$td/images/docker-archive/alpine-310.tar.gz" ] &&
 		image=docker-archive:$td/images/docker-archive/alpine-310.tar.gz
 fi
+
+# The first update round, here and now (progress per updater), so the report
+# below sees a complete database; clarod's own rounds then find it unchanged.
+say "loading advisories (claroctl updaters run)"
+"$prefix/bin/claroctl" --local -c "$ini" updaters run || say "some updaters failed; the report will say which"
 
 say "starting clarod -c $ini (API http://127.0.0.1:$port, introspection http://127.0.0.1:$iport)"
 "$prefix/bin/clarod" -c "$ini" &
@@ -109,20 +116,24 @@ until curl -fsS "http://127.0.0.1:$iport/readyz" >/dev/null 2>&1; do
 	fi
 	sleep 0.1
 done
-say "clarod is ready; waiting for the first update round to store advisories"
-i=0
-until curl -fsS "$api/matcher/api/v1/internal/update_operation?latest=true" 2>/dev/null | grep -q '"ref"'; do
-	i=$((i + 1))
-	if [ $i -gt 1800 ] || ! kill -0 $pid 2>/dev/null; then
-		say "no advisories after 3 minutes; see clarod's log above (claroctl updaters status tells more)"
-		break
-	fi
-	sleep 0.1
-done
 
-say "indexing and reporting $image"
+# clarod fetches layers over http(s) only; an archive, layout or directory
+# on this machine is indexed in-process, on the same SQLite store.
+case $image in
+docker-archive:* | oci:* | dir:*) where="--local -c $ini" ;;
+*) where="--host $api" ;;
+esac
+say "indexing and reporting $image (claroctl $where report)"
 rc=0
-"$prefix/bin/claroctl" --host "$api" report "$image" || rc=$?
+# shellcheck disable=SC2086
+"$prefix/bin/claroctl" $where report "$image" || rc=$?
+# The staged images are patched against the staged feeds; the staged Python
+# sample is not, so with the default image show that one too.
+sample=$td/pkgdb/python/syft-site-packages
+if [ "$image_default" -eq 1 ] && [ -d "$sample" ]; then
+	say "and a Python site-packages sample: dir:$sample"
+	"$prefix/bin/claroctl" --local -c "$ini" report "dir:$sample" || rc=$?
+fi
 if [ $exit_after -eq 1 ]; then
 	kill -TERM $pid 2>/dev/null
 	wait $pid || true
