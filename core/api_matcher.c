@@ -96,11 +96,8 @@ static void handle_report(struct http_exchange *x, void *arg)
 static json_t *op_json(const struct store_update_op *op)
 {
 	char date[32];
-	time_t t = (time_t)op->date;
-	struct tm tm;
 
-	if (!gmtime_r(&t, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return NULL;
+	vulnjson_format_time(op->date, date);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "ref", op->ref, "updater", op->updater, "fingerprint",
 			 op->fingerprint ? op->fingerprint : "", "date", date, "kind",
 			 store_update_kind_name(op->kind));

@@ -14,21 +14,19 @@
 
 #include <openssl/rand.h>
 
+#include "store_advisory.h"
 #include "strutil.h"
 
-static const char *const severity_names[] = {"Unknown", "Negligible", "Low", "Medium", "High", "Critical"};
-
+/* The names are the store's (one table, core/vulnjson.c). */
 const char *severity_name(enum claro_severity sev)
 {
-	if ((unsigned)sev > CLARO_SEVERITY_CRITICAL)
-		return "Unknown";
-	return severity_names[sev];
+	return store_severity_name(sev);
 }
 
 enum claro_status severity_parse(const char *name, enum claro_severity *out, struct error *err)
 {
 	for (size_t i = 0; i <= CLARO_SEVERITY_CRITICAL; i++) {
-		if (name && strcasecmp(name, severity_names[i]) == 0) {
+		if (name && strcasecmp(name, store_severity_name((enum claro_severity)i)) == 0) {
 			*out = (enum claro_severity)i;
 			return CLARO_OK;
 		}
@@ -64,13 +62,11 @@ static const char *jstr(json_t *obj, const char *key)
 
 static enum claro_severity severity_of(json_t *vuln)
 {
-	const char *s = jstr(vuln, "normalized_severity");
+	enum claro_severity sev = CLARO_SEVERITY_UNKNOWN;
 
-	for (size_t i = 0; i <= CLARO_SEVERITY_CRITICAL; i++) {
-		if (strcmp(s, severity_names[i]) == 0)
-			return (enum claro_severity)i;
-	}
-	return CLARO_SEVERITY_UNKNOWN;
+	if (store_severity_parse(jstr(vuln, "normalized_severity"), &sev) != 0)
+		sev = CLARO_SEVERITY_UNKNOWN;
+	return sev;
 }
 
 /* Some ecosystems (python, maven, gem) store "fixed=X&introduced=Y" in
@@ -307,7 +303,8 @@ static void text_summary(FILE *fp, const struct report_view *v, const struct rep
 	fprintf(fp, "\n%s: %zu vulnerabilities in %zu of %zu packages (", o && o->image ? o->image : "image",
 		v->n_findings, v->n_vulnerable_packages, v->n_packages);
 	for (int s = CLARO_SEVERITY_CRITICAL; s >= CLARO_SEVERITY_UNKNOWN; s--) {
-		fprintf(fp, "%s%s %zu", first ? "" : ", ", severity_names[s], v->by_severity[s]);
+		fprintf(fp, "%s%s %zu", first ? "" : ", ", severity_name((enum claro_severity)s),
+			v->by_severity[s]);
 		first = 0;
 	}
 	fprintf(fp, ")%s\n", o && o->ignore_unfixed ? ", unfixed ones ignored" : "");

@@ -15,6 +15,7 @@
 #include "matcher.h"
 #include "store_advisory.h"
 #include "strutil.h"
+#include "vulnjson.h"
 
 static int64_t now_of(const struct vulnreport_options *o)
 {
@@ -30,11 +31,10 @@ static int64_t stale_after_of(const struct vulnreport_options *o)
 static json_t *timestamp(int64_t t)
 {
 	char buf[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
 
-	if (t <= 0 || !gmtime_r(&tt, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (t <= 0)
 		return json_null();
+	vulnjson_format_time(t, buf);
 	return json_string(buf);
 }
 
