@@ -42,6 +42,15 @@ plugins_python_test_pyecosystem_SOURCES = plugins/python/test_pyecosystem.c $(TE
 plugins_python_test_pyecosystem_CFLAGS = $(libclaro_la_CFLAGS)
 plugins_python_test_pyecosystem_LDADD = libclaro.la
 
+# test-pyimage.sh: a Debian bookworm image with a pip-installed virtualenv
+# layer (tests/integ/debian-image-build.sh python-venv, cached in $TMPDIR),
+# indexed and reported by claroctl --local: its Python packages against
+# the venv's own importlib.metadata in the root (chroot), its dpkg packages
+# against dpkg-query, its findings against packaging over the OSV PyPI
+# ranges (pymatcher_oracle.py affected). Needs root and the Debian mirror.
+TESTS += plugins/python/test-pyimage.sh
+dist_check_SCRIPTS += plugins/python/test-pyimage.sh
+
 # Fuzz target: METADATA / PKG-INFO headers, the PEP 440 and PEP 503 spelling
 # and the path rules; seeds are the real metadata files of the test data.
 check_PROGRAMS += tests/fuzz/fuzz_python_metadata

@@ -59,7 +59,7 @@ def main(argv):
         return 2
     for dist in dists:
         where = os.path.realpath(str(dist.locate_file("")))
-        if where != root and not where.startswith(root + os.sep):
+        if os.path.commonpath([root, where]) != root:  # also right for ROOT "/" (in a chroot)
             continue
         db = "python:" + rel(root, where)
         entry = getattr(dist, "_path", where)  # for messages only

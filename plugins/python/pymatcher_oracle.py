@@ -13,6 +13,15 @@
 #       normalised spelling, as the python scanner reports versions), and
 #       QUERY over the query strings of that entry's ECOSYSTEM ranges.
 #       Prints summary lines ("key value") on stdout.
+#   pymatcher_oracle.py affected ZIP INSTALLED
+#       The advisories of ZIP that affect installed distributions, decided
+#       by packaging straight from the OSV ranges (no query strings): an
+#       installed version is affected by an ECOSYSTEM interval (walked as
+#       below) when it is >= "introduced" (unless "0") and < "fixed", or
+#       <= "last_affected", or unbounded above. INSTALLED is oracle.py's
+#       output ("pkg NAME VERSION python:DIR" lines; other lines ignored);
+#       names compare PEP 503-normalised, as PyPI and the advisories do.
+#       One line per (package, advisory): NAME <TAB> VERSION <TAB> ID, sorted.
 #   pymatcher_oracle.py clair ZIP TXTAR
 #       For every vulnerability of a claircore matcher fixture whose advisory
 #       is in ZIP: "NAME PACKAGE CLAIR-QUERY ok|missing (OURS...)", whether
@@ -28,6 +37,7 @@
 # Exit status 3 when packaging is not importable.
 # SPDX-License-Identifier: Apache-2.0
 import json
+import re
 import sys
 import urllib.parse
 import zipfile
@@ -172,6 +182,50 @@ def table(zip_path, out_path):
     return 0
 
 
+def pep503(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def in_interval(installed, iv):
+    v = version(installed)
+    if v is None:
+        return False
+    intro = iv["introduced"]
+    if intro != "0" and (version(intro) is None or v < version(intro)):
+        return False
+    if iv.get("fixed"):
+        return version(iv["fixed"]) is not None and v < version(iv["fixed"])
+    if iv.get("last_affected"):
+        return version(iv["last_affected"]) is not None and v <= version(iv["last_affected"])
+    return True
+
+
+def affected(zip_path, installed_path):
+    installed = {}
+    with open(installed_path, encoding="utf-8") as fh:
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            if len(f) >= 3 and f[0] == "pkg":
+                installed.setdefault(pep503(f[1]), set()).add(f[2])
+    out = set()
+    with zipfile.ZipFile(zip_path) as z:
+        for name in sorted(z.namelist()):
+            a = json.loads(z.read(name))
+            for af in a.get("affected") or []:
+                pkg = af.get("package") or {}
+                if pkg.get("ecosystem", "").split(":")[0] != "PyPI":
+                    continue
+                pname = pep503(pkg.get("name") or "")
+                ivs = [iv for r in af.get("ranges") or [] if r.get("type") == "ECOSYSTEM"
+                       for iv in intervals(r.get("events") or [])]
+                for v in installed.get(pname, ()):
+                    if any(in_interval(v, iv) for iv in ivs):
+                        out.add("%s\t%s\t%s" % (pname, v, a.get("id")))
+    for line in sorted(out):
+        print(line)
+    return 0
+
+
 def clair(zip_path, txtar_path):
     text = open(txtar_path, encoding="utf-8").read()
     sections, name = {}, None
@@ -202,5 +256,7 @@ if __name__ == "__main__":
         sys.exit(table(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 4 and sys.argv[1] == "clair":
         sys.exit(clair(sys.argv[2], sys.argv[3]))
-    print("usage: pymatcher_oracle.py table ZIP OUT | clair ZIP TXTAR", file=sys.stderr)
+    if len(sys.argv) == 4 and sys.argv[1] == "affected":
+        sys.exit(affected(sys.argv[2], sys.argv[3]))
+    print("usage: pymatcher_oracle.py table ZIP OUT | affected ZIP INSTALLED | clair ZIP TXTAR", file=sys.stderr)
     sys.exit(2)
