@@ -71,6 +71,13 @@ struct advisory_record {
 enum claro_status advisory_record_parse(const char *line, size_t len, struct advisory_record *rec,
 					struct error *err);
 void advisory_record_free(struct advisory_record *rec);
+/* The JSON text of the members naming a record's operation ("Updater",
+ * "Fingerprint", "Ref", "Kind"), as written, joined by NULs, without decoding
+ * the record: two records whose texts are equal belong to one operation.
+ * NULL (and *n 0) when one is missing, the line is not a JSON object to the
+ * extent looked at, or out of memory; free() it. A quick look, not a check:
+ * the import uses it to pass over the records of an operation it skips. */
+char *advisory_record_op_text(const char *line, size_t len, size_t *n);
 
 /* limits: NULL for the defaults. */
 enum claro_status advisory_import(struct store *s, const char *source, const struct in_limits *limits,

@@ -179,6 +179,30 @@ void advisory_record_free(struct advisory_record *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
+char *advisory_record_op_text(const char *line, size_t len, size_t *n)
+{
+	static const char *const keys[] = {"Updater", "Fingerprint", "Ref", "Kind"};
+	size_t start[4], end[4], total = 0;
+	char *out, *p;
+
+	*n = 0;
+	for (size_t i = 0; i < 4; i++) {
+		if (member_span(line, len, keys[i], &start[i], &end[i]) != 0 || end[i] > len)
+			return NULL;
+		total += end[i] - start[i] + 1;
+	}
+	if (!(out = malloc(total)))
+		return NULL;
+	p = out;
+	for (size_t i = 0; i < 4; i++) {
+		memcpy(p, line + start[i], end[i] - start[i]);
+		p += end[i] - start[i];
+		*p++ = '\0';
+	}
+	*n = total;
+	return out;
+}
+
 enum claro_status advisory_record_parse(const char *line, size_t len, struct advisory_record *rec,
 					struct error *err)
 {

@@ -67,11 +67,12 @@ static void handle_report(struct http_exchange *x, void *arg)
 	int empty = 0;
 	enum claro_status st;
 	char cache[64];
+	const struct vulnreport_options opts = {.thread_cache = 1};
 
 	if (!api_negotiate(x, report_types, &type) || !(digest = api_path_digest(x)) ||
 	    !(s = api_thread_store(x)))
 		return;
-	st = vulnreport_build(&d->reg, s, digest, NULL, &report, &empty, &err);
+	st = vulnreport_build(&d->reg, s, digest, &opts, &report, &empty, &err);
 	if (st == CLARO_ERR_NOT_FOUND) {
 		char *text = api_error_text(&err);
 

@@ -208,7 +208,7 @@ static int cmd_status(struct session *x, int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage(x->prog, "too many arguments for \"updaters status\"", "status takes no names.");
-	if (store_updater_summaries(x->store, &list, &err) != CLARO_OK)
+	if (store_updater_summaries(x->store, 1, &list, &err) != CLARO_OK)
 		return fail(x, &err);
 	if (json) {
 		json_t *arr = json_array();

@@ -176,18 +176,52 @@ enum claro_status http_reply_take(struct http_exchange *x, int status, const cha
 	return CLARO_OK;
 }
 
+/* jansson writes a token at a time; evbuffer_add per token was a fifth of
+ * a large report's serialisation, so tokens gather in a buffer first. */
+struct dump_buffer {
+	struct evbuffer *out;
+	size_t used;
+	char data[16384];
+};
+
+static int dump_flush(struct dump_buffer *b)
+{
+	int rc = b->used ? evbuffer_add(b->out, b->data, b->used) : 0;
+
+	b->used = 0;
+	return rc == 0 ? 0 : -1;
+}
+
 static int dump_to_evbuffer(const char *data, size_t size, void *arg)
 {
-	return evbuffer_add(arg, data, size) == 0 ? 0 : -1;
+	struct dump_buffer *b = arg;
+
+	if (size > sizeof(b->data) - b->used && dump_flush(b) != 0)
+		return -1;
+	if (size > sizeof(b->data))
+		return evbuffer_add(b->out, data, size) == 0 ? 0 : -1;
+	memcpy(b->data + b->used, data, size);
+	b->used += size;
+	return 0;
 }
 
 enum claro_status http_reply_json(struct http_exchange *x, int status, const char *content_type,
 				  const json_t *value)
 {
 	struct evbuffer *body = reset_body(x);
+	struct dump_buffer *buf = body ? malloc(sizeof(*buf)) : NULL;
+	int failed =
+	    !buf || set_content_type(x, content_type ? content_type : "application/json") != CLARO_OK;
 
-	if (!body || set_content_type(x, content_type ? content_type : "application/json") != CLARO_OK ||
-	    json_dump_callback(value, dump_to_evbuffer, body, JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
+	if (buf) {
+		buf->out = body;
+		buf->used = 0;
+	}
+	failed = failed ||
+		 json_dump_callback(value, dump_to_evbuffer, buf, JSON_COMPACT | JSON_ENCODE_ANY) != 0 ||
+		 dump_flush(buf) != 0;
+	free(buf);
+	if (failed) {
 		reply_bare_500(x);
 		return CLARO_ERR_NOMEM;
 	}

@@ -81,4 +81,5 @@ libclaro_la_SOURCES += core/index_local.c core/index_local.h
 libclaro_la_SOURCES += core/report_format.c core/report_format.h
 # The matcher: index records, matcher plugins, VulnerabilityReport (reference §6)
 libclaro_la_SOURCES += core/matcher.c core/matcher.h core/vulnjson.c core/vulnjson.h
-libclaro_la_SOURCES += core/enrich.c core/enrich.h core/vulnreport.c core/vulnreport.h
+libclaro_la_SOURCES += core/enrich.c core/enrich.h core/vulnreport.c core/vulnreport.h \
+	core/report_cache.c core/report_cache.h

@@ -26,6 +26,11 @@ struct matcher_source {
 	/* Call fn for every stored vulnerability that satisfies q. */
 	enum claro_status (*match)(void *arg, const struct store_match_query *q, store_vuln_fn fn,
 				   void *fn_arg, struct error *err);
+	/* Optional: many records that agree on the constrained fields in one
+	 * query (store_vulnerabilities_match_batch's contract); NULL: match()
+	 * per record. */
+	enum claro_status (*match_batch)(void *arg, const struct store_match_batch *b, store_batch_vuln_fn fn,
+					 void *fn_arg, struct error *err);
 	void *arg;
 };
 
@@ -35,7 +40,7 @@ void matcher_store_source(struct matcher_source *src, struct store *s);
 /* Statistics of one run, for logs and metrics. */
 struct matcher_stats {
 	size_t records;    /* index records built from the report */
-	size_t queries;    /* source queries issued (identical queries share one) */
+	size_t queries;    /* source queries issued (a batch counts one) */
 	size_t candidates; /* vulnerabilities the source returned */
 	size_t matches;    /* (package, vulnerability) pairs in the report */
 };

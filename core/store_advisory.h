@@ -111,7 +111,7 @@ struct store_update_op {
 	char *fingerprint; /* "" when the updater set none */
 	int64_t date;
 	enum store_update_kind kind;
-	size_t records; /* rows linked (filled by store_latest_update_ops only) */
+	size_t records; /* rows linked (filled by store_latest_update_ops with_counts only) */
 };
 void store_update_op_free(struct store_update_op *op); /* frees the strings only */
 
@@ -124,9 +124,11 @@ void store_update_ops_free(struct store_update_ops *ops);
 /* The newest operation of (updater, kind): *found = 0 when there is none. */
 enum claro_status store_latest_update_op(struct store *s, const char *updater, enum store_update_kind kind,
 					 struct store_update_op *op, int *found, struct error *err);
-/* The latest operation of every updater and kind, by updater name, with
- * the number of rows each links. */
-enum claro_status store_latest_update_ops(struct store *s, struct store_update_ops *out, struct error *err);
+/* The latest operation of every updater and kind, by updater name; with
+ * with_counts, the number of rows each links too (that count reads every
+ * link: status screens want it, a vulnerability report does not). */
+enum claro_status store_latest_update_ops(struct store *s, int with_counts, struct store_update_ops *out,
+					  struct error *err);
 /* Every operation of updater (NULL: of all), newest first. */
 enum claro_status store_update_ops_list(struct store *s, const char *updater, struct store_update_ops *out,
 					struct error *err);
@@ -177,6 +179,27 @@ struct store_match_query {
 enum claro_status store_vulnerabilities_match(struct store *s, const struct store_match_query *q,
 					      store_vuln_fn fn, void *arg, struct error *err);
 
+/* The queries of many records in one round trip: records[0..n) must agree
+ * on every field the constraints select (module, distribution and
+ * repository fields; the caller groups them), and may differ in package,
+ * source and version. Each record gets exactly the candidates
+ * store_vulnerabilities_match would give it (not necessarily in id order);
+ * fn(arg, i, v) is called once per (record i, candidate v), rows in the
+ * store's order and, within a row, records in index order. Non-zero from fn
+ * stops. The version filter is applied
+ * here, per record, on the decoded bounds. Keep n modest
+ * (STORE_MATCH_BATCH_MAX): PostgreSQL returns the whole result at once. */
+#define STORE_MATCH_BATCH_MAX 256
+struct store_match_batch {
+	const struct claro_index_record *const *records;
+	size_t n;
+	uint32_t constraints; /* CLARO_MATCH_* */
+	int version_filter;
+};
+typedef int (*store_batch_vuln_fn)(void *arg, size_t i, const struct claro_vulnerability *v);
+enum claro_status store_vulnerabilities_match_batch(struct store *s, const struct store_match_batch *b,
+						    store_batch_vuln_fn fn, void *arg, struct error *err);
+
 /* One vulnerability by row id (the ids reports carry); CLARO_ERR_NOT_FOUND
  * when it is not stored. */
 enum claro_status store_vulnerability_get(struct store *s, int64_t id, store_vuln_fn fn, void *arg,
@@ -209,9 +232,14 @@ struct store_updater_summaries {
 	size_t n;
 };
 void store_updater_summaries_free(struct store_updater_summaries *list);
-/* Every updater with a status row or an operation, by name. */
-enum claro_status store_updater_summaries(struct store *s, struct store_updater_summaries *out,
-					  struct error *err);
+/* A short text that changes whenever store_updater_summaries() would (a new
+ * operation, a status row written), read with one cheap query, so a caller
+ * can keep a summary until it changes. Allocated. */
+enum claro_status store_updater_generation(struct store *s, char **out, struct error *err);
+/* Every updater with a status row or an operation, by name; with_counts as
+ * store_latest_update_ops. */
+enum claro_status store_updater_summaries(struct store *s, int with_counts,
+					  struct store_updater_summaries *out, struct error *err);
 
 /* ---- Garbage collection (reference §5.1) --------------------------------------
  * For each updater and kind keep the newest `keep` operations; delete at most

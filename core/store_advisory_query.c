@@ -33,6 +33,9 @@ static const struct store_sql sql_ops_latest =
 	      "(SELECT count(*) FROM uo_vuln u WHERE u.uo = l.id) + "
 	      "(SELECT count(*) FROM uo_enrich e WHERE e.uo = l.id) "
 	      "FROM latest_update_operations l ORDER BY l.updater, l.kind");
+static const struct store_sql sql_ops_latest_uncounted =
+    STORE_SQL("SELECT l.id, l.ref, l.updater, l.fingerprint, l.date, l.kind FROM latest_update_operations l "
+	      "ORDER BY l.updater, l.kind");
 static const struct store_sql sql_ops_of =
     STORE_SQL("SELECT " OP_COLS " FROM update_operation WHERE updater = $1 ORDER BY id DESC");
 static const struct store_sql sql_ops_all =
@@ -133,9 +136,11 @@ static enum claro_status ops_query(struct store *s, const struct store_sql *sql,
 	return rc;
 }
 
-enum claro_status store_latest_update_ops(struct store *s, struct store_update_ops *out, struct error *err)
+enum claro_status store_latest_update_ops(struct store *s, int with_counts, struct store_update_ops *out,
+					  struct error *err)
 {
-	return ops_query(s, &sql_ops_latest, NULL, 0, 1, out, err);
+	return with_counts ? ops_query(s, &sql_ops_latest, NULL, 0, 1, out, err)
+			   : ops_query(s, &sql_ops_latest_uncounted, NULL, 0, 0, out, err);
 }
 
 enum claro_status store_update_ops_list(struct store *s, const char *updater, struct store_update_ops *out,
@@ -176,6 +181,7 @@ struct vuln_view {
 	struct claro_package pkg;
 	struct claro_distribution dist;
 	struct claro_repository repo;
+	const char *version_kind; /* the row's, for the batch's version filter */
 	char id[24];
 };
 
@@ -204,6 +210,24 @@ static void decode_bound(struct store_rows *rows, int col, const char *kind,
 	out->kind = kind;
 }
 
+/* The decimal row id (snprintf was a tenth of a report's row decoding). */
+static void format_id(int64_t id, char out[24])
+{
+	char tmp[24];
+	uint64_t u = id < 0 ? (uint64_t)0 - (uint64_t)id : (uint64_t)id;
+	size_t n = 0, k = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (id < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = tmp[--n];
+	out[k] = '\0';
+}
+
 static void vuln_from_row(struct store_rows *rows, struct vuln_view *w)
 {
 	const char *t[29];
@@ -211,10 +235,12 @@ static void vuln_from_row(struct store_rows *rows, struct vuln_view *w)
 	enum claro_severity sev = CLARO_SEVERITY_UNKNOWN;
 	enum claro_arch_op op = CLARO_ARCH_OP_NONE;
 
+	/* Text only where the column is text: reading an integer (0 id, 4
+	 * issued) or a blob (27, 28) as text makes the driver format or copy it. */
 	for (int i = 0; i < 29; i++)
-		t[i] = S(store_rows_text(rows, i));
+		t[i] = i == 0 || i == 4 || i >= 27 ? "" : S(store_rows_text(rows, i));
 	memset(w, 0, sizeof(*w));
-	snprintf(w->id, sizeof(w->id), "%" PRId64, store_rows_int(rows, 0));
+	format_id(store_rows_int(rows, 0), w->id);
 	w->pkg.struct_size = sizeof(w->pkg);
 	w->pkg.name = t[8];
 	w->pkg.version = t[9];
@@ -253,6 +279,7 @@ static void vuln_from_row(struct store_rows *rows, struct vuln_view *w)
 	store_arch_op_parse(t[25], &op);
 	w->v.arch_op = op;
 	kind = t[26];
+	w->version_kind = kind;
 	/* Blobs last: on PostgreSQL each blob read replaces the previous one. */
 	decode_bound(rows, 27, kind, &w->v.range_lower);
 	decode_bound(rows, 28, kind, &w->v.range_upper);
@@ -332,27 +359,35 @@ enum claro_status store_vulnerability_get(struct store *s, int64_t id, store_vul
  * update_operation_updater_idx). Joining the view first made SQLite walk
  * every row of every snapshot for each package, and evaluating the view
  * costs ~2 ms per query at 1,400 operations (tests/bench/bench-matcher.sh). */
-#define MATCH_WHERE                                                                                    \
-	"WHERE v.package_name IN ($1, $3) "                                                            \
-	"AND EXISTS (SELECT 1 FROM uo_vuln u JOIN update_operation o ON o.id = u.uo "                  \
-	"WHERE u.vuln = v.id AND o.kind = 'vulnerability' AND NOT EXISTS (SELECT 1 FROM "              \
-	"update_operation n WHERE n.updater = o.updater AND n.kind = o.kind AND n.id > o.id)) "        \
-	"AND ((v.package_name = $1 AND v.package_kind = $2) OR ($3 <> '' AND v.package_name = $3 AND " \
-	"v.package_kind = $4)) "                                                                       \
-	"AND (($5 & 4) = 0 OR v.package_module = $6) "                                                 \
-	"AND (($5 & 8) = 0 OR v.dist_id = $7) "                                                        \
-	"AND (($5 & 16) = 0 OR v.dist_name = $8) "                                                     \
-	"AND (($5 & 32) = 0 OR v.dist_version = $9) "                                                  \
-	"AND (($5 & 64) = 0 OR v.dist_version_code_name = $10) "                                       \
-	"AND (($5 & 128) = 0 OR v.dist_version_id = $11) "                                             \
-	"AND (($5 & 256) = 0 OR v.dist_arch = $12) "                                                   \
-	"AND (($5 & 512) = 0 OR v.dist_cpe = $13) "                                                    \
-	"AND (($5 & 1024) = 0 OR v.dist_pretty_name = $14) "                                           \
-	"AND (($5 & 2048) = 0 OR v.repo_name = $15) "                                                  \
-	"AND (($5 & 4096) = 0 OR v.repo_key = $16) "                                                   \
-	"AND (($5 & 8192) = 0 OR v.fixed_in_version <> '') "                                           \
-	"AND ($17 = 0 OR (v.version_kind = $18 AND (v.range_lower IS NULL OR v.range_lower <= $19) "   \
-	"AND (v.range_upper IS NULL OR v.range_upper > $19))) "
+/* The row belongs to a latest snapshot (see above). */
+#define MATCH_LATEST                                                                      \
+	"AND EXISTS (SELECT 1 FROM uo_vuln u JOIN update_operation o ON o.id = u.uo "     \
+	"WHERE u.vuln = v.id AND o.kind = 'vulnerability' AND NOT EXISTS (SELECT 1 FROM " \
+	"update_operation n WHERE n.updater = o.updater AND n.kind = o.kind AND n.id > o.id)) "
+
+/* One equality per constraint bit of parameter C, each against its own
+ * parameter; the single and the batch query number them differently. */
+#define MATCH_CONSTRAINTS(C, MOD, DID, DNAME, DVER, DCODE, DVID, DARCH, DCPE, DPRETTY, RNAME, RKEY) \
+	"AND (($" #C " & 4) = 0 OR v.package_module = $" #MOD ") "                                  \
+	"AND (($" #C " & 8) = 0 OR v.dist_id = $" #DID ") "                                         \
+	"AND (($" #C " & 16) = 0 OR v.dist_name = $" #DNAME ") "                                    \
+	"AND (($" #C " & 32) = 0 OR v.dist_version = $" #DVER ") "                                  \
+	"AND (($" #C " & 64) = 0 OR v.dist_version_code_name = $" #DCODE ") "                       \
+	"AND (($" #C " & 128) = 0 OR v.dist_version_id = $" #DVID ") "                              \
+	"AND (($" #C " & 256) = 0 OR v.dist_arch = $" #DARCH ") "                                   \
+	"AND (($" #C " & 512) = 0 OR v.dist_cpe = $" #DCPE ") "                                     \
+	"AND (($" #C " & 1024) = 0 OR v.dist_pretty_name = $" #DPRETTY ") "                         \
+	"AND (($" #C " & 2048) = 0 OR v.repo_name = $" #RNAME ") "                                  \
+	"AND (($" #C " & 4096) = 0 OR v.repo_key = $" #RKEY ") "                                    \
+	"AND (($" #C " & 8192) = 0 OR v.fixed_in_version <> '') "
+
+#define MATCH_WHERE                                                                                          \
+	"WHERE v.package_name IN ($1, $3) " MATCH_LATEST                                                     \
+	"AND ((v.package_name = $1 AND v.package_kind = $2) OR ($3 <> '' AND v.package_name = $3 AND "       \
+	"v.package_kind = $4)) " MATCH_CONSTRAINTS(                                                          \
+	    5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,                                                           \
+	    16) "AND ($17 = 0 OR (v.version_kind = $18 AND (v.range_lower IS NULL OR v.range_lower <= $19) " \
+		"AND (v.range_upper IS NULL OR v.range_upper > $19))) "
 
 static const struct store_sql sql_match =
     STORE_SQL("SELECT " VULN_SELECT " FROM vuln v " MATCH_WHERE "ORDER BY v.id");
@@ -434,6 +469,212 @@ enum claro_status store_vulnerabilities_match(struct store *s, const struct stor
 		return each_vuln(s, "look up vulnerabilities", sql, p, sizeof(p) / sizeof(p[0]), fn, arg,
 				 &got, NULL, &stopped, err);
 	}
+}
+
+/* ---- Matching many records at once ---------------------------------------------- */
+
+/* $1: a JSON array of the package and source names; $2..$13: as $5..$16 of
+ * MATCH_WHERE. Names, kinds and the version filter are checked per record
+ * in C (batch_dispatch). */
+/* The row is in its updater's latest snapshot: a row is only ever linked
+ * by operations of the updater it names (the writer stamps it, and the
+ * content hash covers it), so two seeks per row decide it, however many
+ * older operations also link the row (MATCH_LATEST walks every link). */
+#define MATCH_LATEST_OF_UPDATER                                                                       \
+	"AND EXISTS (SELECT 1 FROM uo_vuln u WHERE u.uo = (SELECT max(o.id) FROM update_operation o " \
+	"WHERE o.updater = v.updater AND o.kind = 'vulnerability') AND u.vuln = v.id) "
+#define MATCH_BATCH_TAIL MATCH_LATEST_OF_UPDATER MATCH_CONSTRAINTS(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)
+#define MATCH_BATCH_SQLITE                                                    \
+	"SELECT " VULN_SELECT " FROM vuln v WHERE v.package_name IN (SELECT " \
+	"value FROM json_each($1)) " MATCH_BATCH_TAIL
+#define MATCH_BATCH_PG                                                                 \
+	"SELECT " VULN_SELECT " FROM vuln v WHERE v.package_name = ANY (ARRAY(SELECT " \
+	"json_array_elements_text($1::json))) " MATCH_BATCH_TAIL
+#define MATCH_BATCH_DID_NAME "AND v.dist_id = $4 AND v.dist_name = $5 "
+#define MATCH_BATCH_PRETTY   "AND v.dist_pretty_name = $11 "
+
+/* No ORDER BY: sorting made SQLite copy every row into a sorter before
+ * returning the first; the rows stream in index order instead. */
+static const struct store_sql sql_match_batch = STORE_SQL2(MATCH_BATCH_SQLITE, MATCH_BATCH_PG);
+static const struct store_sql sql_match_batch_did_name =
+    STORE_SQL2(MATCH_BATCH_SQLITE MATCH_BATCH_DID_NAME, MATCH_BATCH_PG MATCH_BATCH_DID_NAME);
+static const struct store_sql sql_match_batch_did_name_pretty =
+    STORE_SQL2(MATCH_BATCH_SQLITE MATCH_BATCH_DID_NAME MATCH_BATCH_PRETTY,
+	       MATCH_BATCH_PG MATCH_BATCH_DID_NAME MATCH_BATCH_PRETTY);
+
+/* A name a record is looked up by: its package's, or its source's. */
+struct batch_key {
+	const char *name;
+	const char *kind;
+	size_t record;
+};
+
+static int batch_key_cmp(const void *a, const void *b)
+{
+	const struct batch_key *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->record < y->record ? -1 : x->record > y->record;
+}
+
+/* The keys of every record, sorted by name then record; *names: the
+ * distinct names as a JSON array text. */
+static enum claro_status batch_keys(const struct store_match_batch *b, struct batch_key **out, size_t *n_out,
+				    char **names, struct error *err)
+{
+	struct batch_key *k = calloc(b->n ? 2 * b->n : 1, sizeof(*k));
+	json_t *arr = json_array();
+	size_t n = 0;
+
+	*out = NULL;
+	*names = NULL;
+	if (!k || !arr)
+		goto nomem;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct claro_package *pkg = b->records[i]->package;
+		const struct claro_package *src = pkg->source;
+
+		k[n++] = (struct batch_key){pkg->name, S(pkg->kind), i};
+		/* the single query's OR returns a row once per record */
+		if (src && src->name && *src->name &&
+		    !(strcmp(src->name, pkg->name) == 0 && strcmp(S(src->kind), S(pkg->kind)) == 0))
+			k[n++] = (struct batch_key){src->name, S(src->kind), i};
+	}
+	qsort(k, n, sizeof(*k), batch_key_cmp);
+	for (size_t i = 0; i < n; i++)
+		if ((i == 0 || strcmp(k[i].name, k[i - 1].name) != 0) &&
+		    json_array_append_new(arr, json_string(k[i].name)))
+			goto nomem;
+	if (!(*names = json_dumps(arr, JSON_COMPACT)))
+		goto nomem;
+	json_decref(arr);
+	*out = k;
+	*n_out = n;
+	return CLARO_OK;
+nomem:
+	free(k);
+	json_decref(arr);
+	return store_error_nomem(err, "look up vulnerabilities");
+}
+
+static int norm_cmp(const int32_t *a, const int32_t *b)
+{
+	for (int i = 0; i < CLARO_NORM_VERSION_LEN; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+/* MATCH_WHERE's version filter, for one record and the current row. */
+static int batch_version_ok(const struct store_match_batch *b, const struct claro_package *pkg,
+			    const struct vuln_view *w)
+{
+	const char *kind = pkg->normalized_version.kind;
+
+	if (!b->version_filter || !kind || !*kind)
+		return 1;
+	if (strcmp(w->version_kind, kind) != 0)
+		return 0;
+	if (*w->v.range_lower.kind && norm_cmp(w->v.range_lower.v, pkg->normalized_version.v) > 0)
+		return 0;
+	return !*w->v.range_upper.kind || norm_cmp(pkg->normalized_version.v, w->v.range_upper.v) < 0;
+}
+
+/* fn for every record the current row is a candidate of; 1 when fn stopped. */
+static int batch_dispatch(const struct store_match_batch *b, const struct batch_key *k, size_t n,
+			  const struct vuln_view *w, store_batch_vuln_fn fn, void *arg)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) { /* the first key with the row's name */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(k[mid].name, w->pkg.name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && strcmp(k[lo].name, w->pkg.name) == 0; lo++) {
+		const struct claro_package *pkg = b->records[k[lo].record]->package;
+
+		if (strcmp(k[lo].kind, w->pkg.kind) != 0 || !batch_version_ok(b, pkg, w))
+			continue;
+		if (fn(arg, k[lo].record, &w->v) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+enum claro_status store_vulnerabilities_match_batch(struct store *s, const struct store_match_batch *b,
+						    store_batch_vuln_fn fn, void *arg, struct error *err)
+{
+	static const struct claro_distribution no_dist = {0};
+	static const struct claro_repository no_repo = {0};
+	const struct claro_index_record *first;
+	const struct claro_distribution *d;
+	const struct claro_repository *r;
+	struct batch_key *keys = NULL;
+	struct store_rows *rows = NULL;
+	struct vuln_view view;
+	size_t nkeys = 0;
+	char *names = NULL;
+	int has_row = 0;
+	enum claro_status rc;
+
+	if (b->n == 0)
+		return CLARO_OK;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct claro_package *pkg = b->records[i]->package;
+
+		if (!pkg || !pkg->name || !*pkg->name) {
+			error_set(err, CLARO_ERR_INVALID, "could not look up vulnerabilities");
+			error_detail(err, "The index record has no package name.");
+			error_hint(err, "Every record the matcher queries needs a package with a name.");
+			return CLARO_ERR_INVALID;
+		}
+	}
+	if ((rc = batch_keys(b, &keys, &nkeys, &names, err)) != CLARO_OK)
+		return rc;
+	first = b->records[0];
+	d = first->distribution ? first->distribution : &no_dist;
+	r = first->repository ? first->repository : &no_repo;
+	{
+		struct store_param p[] = {
+		    SP_TEXT(names),
+		    SP_INT(b->constraints & 0x3ffcu),
+		    SP_TEXT(S(first->package->module)),
+		    SP_TEXT(S(d->did)),
+		    SP_TEXT(S(d->name)),
+		    SP_TEXT(S(d->version)),
+		    SP_TEXT(S(d->version_code_name)),
+		    SP_TEXT(S(d->version_id)),
+		    SP_TEXT(S(d->arch)),
+		    SP_TEXT(S(d->cpe)),
+		    SP_TEXT(S(d->pretty_name)),
+		    SP_TEXT(S(r->name)),
+		    SP_TEXT(S(r->key)),
+		};
+		const unsigned lead = b->constraints & (CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME |
+							CLARO_MATCH_DIST_PRETTY_NAME);
+		const struct store_sql *sql =
+		    lead == (CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME | CLARO_MATCH_DIST_PRETTY_NAME)
+			? &sql_match_batch_did_name_pretty
+		    : lead == (CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME) ? &sql_match_batch_did_name
+									     : &sql_match_batch;
+
+		rc = store_query(s, "look up vulnerabilities", sql, p, sizeof(p) / sizeof(p[0]), &rows, err);
+	}
+	while (rc == CLARO_OK && (rc = store_rows_next(rows, &has_row, err)) == CLARO_OK && has_row) {
+		vuln_from_row(rows, &view);
+		if (batch_dispatch(b, keys, nkeys, &view, fn, arg))
+			break;
+	}
+	store_rows_free(rows);
+	free(keys);
+	free(names);
+	return rc;
 }
 
 /* ---- Enrichments ---------------------------------------------------------------- */
@@ -539,6 +780,21 @@ static const struct store_sql sql_status_all = STORE_SQL(
     "SELECT updater_name, last_attempt, last_success, last_run_succeeded, last_attempt_fingerprint, "
     "last_error FROM updater_status ORDER BY updater_name");
 
+/* Status rows change together with last_attempt; the sums catch a second
+ * write within the same second that flips the outcome or the message. */
+static const struct store_sql sql_generation =
+    STORE_SQL("SELECT CAST(coalesce((SELECT max(id) FROM update_operation), 0) AS TEXT) || ':' || "
+	      "CAST(count(*) AS TEXT) || ':' || CAST(coalesce(max(last_attempt), 0) AS TEXT) || ':' || "
+	      "CAST(coalesce(max(last_success), 0) AS TEXT) || ':' || "
+	      "CAST(coalesce(sum(CASE WHEN last_run_succeeded THEN 1 ELSE 0 END), 0) AS TEXT) || ':' || "
+	      "CAST(coalesce(sum(length(last_error)), 0) AS TEXT) FROM updater_status");
+
+enum claro_status store_updater_generation(struct store *s, char **out, struct error *err)
+{
+	*out = NULL;
+	return store_query_text(s, "read the updaters' generation", &sql_generation, NULL, 0, out, NULL, err);
+}
+
 void store_updater_summaries_free(struct store_updater_summaries *list)
 {
 	if (!list)
@@ -553,15 +809,11 @@ void store_updater_summaries_free(struct store_updater_summaries *list)
 	list->n = 0;
 }
 
-/* The entry for name, added (zeroed) when missing. */
-static struct store_updater_summary *summary_for(struct store_updater_summaries *list, const char *name)
+/* A new zeroed entry for name. */
+static struct store_updater_summary *summary_add(struct store_updater_summaries *list, const char *name)
 {
-	struct store_updater_summary *grown;
+	struct store_updater_summary *grown = realloc(list->v, (list->n + 1) * sizeof(*grown));
 
-	for (size_t i = 0; i < list->n; i++)
-		if (strcmp(list->v[i].updater, name) == 0)
-			return &list->v[i];
-	grown = realloc(list->v, (list->n + 1) * sizeof(*grown));
 	if (!grown)
 		return NULL;
 	list->v = grown;
@@ -577,19 +829,34 @@ static int by_updater(const void *a, const void *b)
 		      ((const struct store_updater_summary *)b)->updater);
 }
 
-enum claro_status store_updater_summaries(struct store *s, struct store_updater_summaries *out,
-					  struct error *err)
+/* The entry for name: among the first n_sorted (sorted) entries, the last
+ * one (an updater's two kinds arrive together), or a new one. Linear
+ * search made a thousand-updater store cost a million comparisons. */
+static struct store_updater_summary *summary_for(struct store_updater_summaries *list, size_t n_sorted,
+						 const char *name)
+{
+	struct store_updater_summary key = {.updater = (char *)name}, *hit;
+
+	if (list->n > n_sorted && strcmp(list->v[list->n - 1].updater, name) == 0)
+		return &list->v[list->n - 1];
+	hit = n_sorted ? bsearch(&key, list->v, n_sorted, sizeof(*list->v), by_updater) : NULL;
+	return hit ? hit : summary_add(list, name);
+}
+
+enum claro_status store_updater_summaries(struct store *s, int with_counts,
+					  struct store_updater_summaries *out, struct error *err)
 {
 	struct store_update_ops ops = {NULL, 0};
 	struct store_rows *rows = NULL;
 	int has_row = 0;
+	size_t n_status;
 	enum claro_status rc;
 
 	out->v = NULL;
 	out->n = 0;
 	rc = store_query(s, "read updater status", &sql_status_all, NULL, 0, &rows, err);
 	while (rc == CLARO_OK && (rc = store_rows_next(rows, &has_row, err)) == CLARO_OK && has_row) {
-		struct store_updater_summary *e = summary_for(out, S(store_rows_text(rows, 0)));
+		struct store_updater_summary *e = summary_add(out, S(store_rows_text(rows, 0)));
 		const char *fp = store_rows_text(rows, 4), *msg = store_rows_text(rows, 5);
 
 		if (!e) {
@@ -606,10 +873,14 @@ enum claro_status store_updater_summaries(struct store *s, struct store_updater_
 			rc = store_error_nomem(err, "read updater status");
 	}
 	store_rows_free(rows);
+	/* updater_name is the table's key: the names are distinct */
+	n_status = out->n;
+	if (n_status > 1)
+		qsort(out->v, n_status, sizeof(*out->v), by_updater);
 	if (rc == CLARO_OK)
-		rc = store_latest_update_ops(s, &ops, err);
+		rc = store_latest_update_ops(s, with_counts, &ops, err);
 	for (size_t i = 0; rc == CLARO_OK && i < ops.n; i++) {
-		struct store_updater_summary *e = summary_for(out, ops.v[i].updater);
+		struct store_updater_summary *e = summary_for(out, n_status, ops.v[i].updater);
 
 		if (!e) {
 			rc = store_error_nomem(err, "read updater status");

@@ -482,7 +482,10 @@ static enum claro_status sqlite_open(struct store **out, const struct store_para
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return store_error_nomem(err, "open store");
-	code = sqlite3_open_v2(p->sqlite_path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/* NOMUTEX: a store handle belongs to one thread at a time (store.h),
+	 * and serialized mode took a mutex on every column read. */
+	code = sqlite3_open_v2(p->sqlite_path, &st->db,
+			       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (code != SQLITE_OK) {
 		rc = open_fail(st->db, code, p->sqlite_path, err);
 		sqlite3_close_v2(st->db);

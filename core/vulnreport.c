@@ -12,6 +12,7 @@
 
 #include "enrich.h"
 #include "indexreport.h"
+#include "report_cache.h"
 #include "matcher.h"
 #include "store_advisory.h"
 #include "strutil.h"
@@ -63,27 +64,36 @@ static json_t *updater_json(const struct store_updater_summary *u, int64_t now, 
 			 u->has_status ? u->status.last_error : NULL);
 }
 
-enum claro_status vulnreport_freshness(struct store *s, const struct vulnreport_options *opts, json_t **out,
-				       struct error *err)
+/* The freshness object; *valid_until: when its first fresh updater turns
+ * stale (INT64_MAX: none will without a write). */
+static enum claro_status freshness_build(struct store *s, int64_t now, int64_t stale_after, json_t **out,
+					 int64_t *valid_until, struct error *err)
 {
 	struct store_updater_summaries list = {0};
-	int64_t now = now_of(opts), stale_after = stale_after_of(opts);
 	json_t *updaters, *obj;
 	int empty = 0, stale = 0;
 	enum claro_status st;
 
 	*out = NULL;
+	*valid_until = INT64_MAX;
 	if ((st = store_vulnerabilities_empty(s, &empty, err)) != CLARO_OK ||
-	    (st = store_updater_summaries(s, &list, err)) != CLARO_OK)
+	    (st = store_updater_summaries(s, 0, &list, err)) != CLARO_OK)
 		return st;
 	if (!(updaters = json_array()))
 		goto nomem;
 	for (size_t i = 0; i < list.n; i++) {
 		const char *state = updater_state(&list.v[i], now, stale_after);
 
-		/* enrichment-only updaters do not make the vulnerability data stale */
-		if (strcmp(state, "fresh") != 0)
+		if (strcmp(state, "fresh") != 0) {
 			stale = 1;
+		} else {
+			int64_t success = list.v[i].has_status && list.v[i].status.last_success
+					      ? list.v[i].status.last_success
+					      : list.v[i].op.date;
+
+			if (success + stale_after + 1 < *valid_until)
+				*valid_until = success + stale_after + 1;
+		}
 		if (json_array_append_new(updaters, updater_json(&list.v[i], now, stale_after)))
 			goto nomem;
 	}
@@ -105,7 +115,28 @@ nomem:
 	return error_set(err, CLARO_ERR_NOMEM, "out of memory");
 }
 
-static enum claro_status load_finished_report(struct store *s, const char *digest, json_t **out,
+enum claro_status vulnreport_freshness(struct store *s, const struct vulnreport_options *opts, json_t **out,
+				       struct error *err)
+{
+	int64_t now = now_of(opts), stale_after = stale_after_of(opts), valid_until;
+	char *generation = NULL;
+	json_t *checked_at;
+	enum claro_status st = CLARO_OK;
+
+	if (!opts || !opts->thread_cache)
+		return freshness_build(s, now, stale_after, out, &valid_until, err);
+	if ((st = store_updater_generation(s, &generation, err)) != CLARO_OK)
+		return st;
+	checked_at = timestamp(now);
+	*out = report_cache_freshness(generation ? generation : "", stale_after, now, checked_at);
+	json_decref(checked_at);
+	if (!*out && (st = freshness_build(s, now, stale_after, out, &valid_until, err)) == CLARO_OK)
+		report_cache_freshness_keep(generation ? generation : "", stale_after, valid_until, *out);
+	free(generation);
+	return *out ? CLARO_OK : st;
+}
+
+static enum claro_status load_finished_report(struct store *s, const char *digest, int cache, json_t **out,
 					      struct error *err)
 {
 	char *text = NULL;
@@ -121,7 +152,7 @@ static enum claro_status load_finished_report(struct store *s, const char *diges
 	}
 	if (st != CLARO_OK)
 		return st;
-	*out = json_loads(text, 0, &je);
+	*out = cache ? report_cache_index(digest, text, strlen(text), &je) : json_loads(text, 0, &je);
 	free(text);
 	if (!*out) {
 		error_set(err, CLARO_ERR_INVALID, "stored index report for %s is not valid JSON", digest);
@@ -168,7 +199,7 @@ enum claro_status vulnreport_build(const struct registry *reg, struct store *s, 
 
 	*out = NULL;
 	*db_empty = 0;
-	if ((st = load_finished_report(s, digest, &index, err)) != CLARO_OK)
+	if ((st = load_finished_report(s, digest, opts && opts->thread_cache, &index, err)) != CLARO_OK)
 		return st;
 	if ((st = vulnreport_freshness(s, opts, &freshness, err)) != CLARO_OK)
 		goto out;

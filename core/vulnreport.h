@@ -31,6 +31,8 @@
 struct vulnreport_options {
 	int64_t stale_after; /* seconds; 0: the default (VULNREPORT_STALE_AFTER) */
 	int64_t now;         /* Unix seconds; 0: time(NULL) */
+	int thread_cache;    /* long-running servers: reuse this thread's last parsed
+				IndexReport and freshness object (report_cache.h) */
 };
 
 #define VULNREPORT_STALE_AFTER (24 * 3600)

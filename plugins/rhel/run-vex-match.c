@@ -303,7 +303,7 @@ static enum claro_status run(const char *builddir, const char *records, char **r
 	for (int i = 0; i < nreports; i++) {
 		json_error_t jerr;
 		json_t *index = json_load_file(reports[i], 0, &jerr), *report = NULL;
-		struct matcher_source src = {memdb_match, &db};
+		struct matcher_source src = {.match = memdb_match, .arg = &db};
 		struct matcher_stats stats;
 
 		if (!index) {

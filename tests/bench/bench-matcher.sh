@@ -19,7 +19,8 @@
 #
 # Knobs: BENCH_ROWS (1000000), BENCH_REQUESTS (200), BENCH_CONCURRENT
 # (requests in the concurrent run, 400), BENCH_CLIENTS (8), BENCH_SKIP_PG=1,
-# BENCH_SKIP_SQLITE=1,
+# BENCH_SKIP_SQLITE=1, BENCH_KEEP=1 (leave the temporary directory, SQLite
+# store included, for profiling; the PostgreSQL cluster is always stopped),
 # BENCH_RELEASE (v3.11). The grown export is cached in $TMPDIR as
 # claro-bench-matcher-<rows>.ndjson (about 730 MB for 1M rows).
 # SPDX-License-Identifier: Apache-2.0
@@ -34,6 +35,7 @@ td=${CLARO_TESTDATA:-$s/../shared/testdata}
 : "${BENCH_CLIENTS:=8}"
 : "${BENCH_RELEASE:=v3.11}"
 : "${BENCH_SKIP_PG:=}"
+: "${BENCH_KEEP:=}"
 clarod=$b/clarod
 ctl=$b/claroctl
 
@@ -65,7 +67,11 @@ stop_clarod() {
 cleanup() {
 	stop_clarod
 	[ -n "$pgdir" ] && "$s/tests/pgcluster.sh" stop "$pgdir" >/dev/null 2>&1
-	rm -rf "$tmp"
+	if [ -n "$BENCH_KEEP" ]; then
+		echo "bench: kept $tmp (BENCH_KEEP): the stores, images, ini files and logs" >&2
+	else
+		rm -rf "$tmp"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
@@ -272,7 +278,7 @@ elif load sqlite sqlite3 "$tmp/sqlite.db" 'select count(*) from vuln'; then
 	echo "sqlite: database file $(du -m "$tmp/sqlite.db" | cut -f1) MiB"
 	measure sqlite
 fi
-rm -f "$tmp/sqlite.db"*
+[ -n "$BENCH_KEEP" ] || rm -f "$tmp/sqlite.db"*
 
 # ---- PostgreSQL ----
 if [ -n "$BENCH_SKIP_PG" ]; then

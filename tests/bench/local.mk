@@ -41,3 +41,16 @@ bench-matcher: clarod claroctl plugins/alpine/alpine.la plugins/linux/linux.la p
 		plugins/versions/versions.la plugins/osv/osv.la plugins/python/python.la
 	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' PG_BINDIR='$(PG_BINDIR)' \
 		$(SHELL) $(top_srcdir)/tests/bench/bench-matcher.sh
+
+# updaters (issue 6): vulnerability rows/s for every staged feed (Alpine
+# secdb, Debian tracker, Ubuntu OVAL and a ~200 MB replica of it, Red Hat
+# VEX, OSV PyPI) loaded from a mirror by claroctl updaters run on SQLite and
+# PostgreSQL, unchanged re-run and re-import time ÷ the first, peak RSS, and
+# bench-vercmp.sh's pairs/s, with a summary table.
+EXTRA_DIST += tests/bench/bench-updaters.sh
+.PHONY: bench-updaters
+bench: bench-updaters
+bench-updaters: claroctl plugins/alpine/alpine.la plugins/debian/debian.la plugins/ubuntu/ubuntu.la \
+		plugins/rhel/rhel.la plugins/osv/osv.la plugins/versions/versions.la
+	abs_top_builddir='$(abs_top_builddir)' abs_top_srcdir='$(abs_top_srcdir)' PG_BINDIR='$(PG_BINDIR)' \
+		$(SHELL) $(top_srcdir)/tests/bench/bench-updaters.sh

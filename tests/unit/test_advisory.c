@@ -383,6 +383,167 @@ static int has_name(const struct names *c, const char *name)
 	return 0;
 }
 
+/* ---- The batch query against the single one ---------------------------------------- */
+
+struct ids {
+	long long *v;
+	size_t n, cap;
+};
+
+static int collect_id(void *arg, const struct claro_vulnerability *v)
+{
+	struct ids *c = arg;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		long long *nv = realloc(c->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return 1;
+		c->v = nv;
+		c->cap = cap;
+	}
+	c->v[c->n++] = strtoll(v->id, NULL, 10);
+	return 0;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The ids sorted, as text: the batch need not return them in id order. */
+static char *ids_text(struct ids *c)
+{
+	struct buf b = BUF_INIT(0);
+
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_ll);
+	for (size_t i = 0; i < c->n; i++)
+		buf_printf(&b, "%lld ", c->v[i]);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+	return buf_steal(&b);
+}
+
+struct batch_ids {
+	struct ids *per_record;
+	size_t calls;
+};
+
+static int collect_batch_id(void *arg, size_t i, const struct claro_vulnerability *v)
+{
+	struct batch_ids *b = arg;
+
+	b->calls++;
+	return collect_id(&b->per_record[i], v);
+}
+
+/* Every record's candidates from one batch equal its own single query's
+ * (as sets of row ids, each once); *matched: records with at least one. */
+static int batch_agrees(struct store *s, const struct claro_index_record *const *recs, size_t n,
+			uint32_t constraints, int version_filter, size_t *matched)
+{
+	struct store_match_batch b = {recs, n, constraints, version_filter};
+	struct batch_ids got = {calloc(n, sizeof(struct ids)), 0};
+	struct error err = ERROR_INIT;
+	int same = got.per_record != NULL;
+
+	if (same && store_vulnerabilities_match_batch(s, &b, collect_batch_id, &got, &err) != CLARO_OK) {
+		show(&err);
+		same = 0;
+	}
+	for (size_t i = 0; same && i < n; i++) {
+		struct store_match_query q = {recs[i], constraints, version_filter};
+		struct ids want = {NULL, 0, 0};
+		size_t n_want;
+		char *w, *g;
+
+		if (store_vulnerabilities_match(s, &q, collect_id, &want, &err) != CLARO_OK)
+			show(&err);
+		n_want = want.n;
+		w = ids_text(&want);
+		g = ids_text(&got.per_record[i]);
+		if (strcmp(w ? w : "", g ? g : "") != 0) {
+			diag("record %zu (%s, source %s): single [%s] batch [%s]", i, recs[i]->package->name,
+			     recs[i]->package->source ? recs[i]->package->source->name : "-", w ? w : "",
+			     g ? g : "");
+			same = 0;
+		}
+		*matched += n_want > 0;
+		free(w);
+		free(g);
+	}
+	for (size_t i = 0; got.per_record && i < n; i++)
+		free(got.per_record[i].v);
+	free(got.per_record);
+	error_clear(&err);
+	return same;
+}
+
+/* Index records for every secdb package of each release, the way Alpine
+ * images carry them: a binary subpackage (<name>-doc) built from the
+ * source, the binary of the source's own name, and a package with no
+ * source (matches nothing: the rows are source-kind); one batch per
+ * release and at most STORE_MATCH_BATCH_MAX records, as the matcher groups
+ * them. */
+static void test_match_batch_secdb(struct store *s)
+{
+	const uint32_t constraints =
+	    CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME | CLARO_MATCH_DIST_PRETTY_NAME;
+	size_t i = 0, batches = 0, records = 0, matched = 0, disagree = 0;
+
+	while (i < n_secdb) {
+		const char *release = secdb[i].release;
+		char pretty[64], *sub[STORE_MATCH_BATCH_MAX];
+		struct claro_distribution dist = {sizeof(dist), "alpine", "Alpine Linux", "", "", "",
+						  "",           "",       pretty};
+		struct claro_package pkg[STORE_MATCH_BATCH_MAX], src[STORE_MATCH_BATCH_MAX];
+		struct claro_index_record rec[STORE_MATCH_BATCH_MAX];
+		const struct claro_index_record *recs[STORE_MATCH_BATCH_MAX];
+		size_t n = 0;
+
+		snprintf(pretty, sizeof(pretty), "Alpine Linux v%s", release);
+		for (;
+		     i < n_secdb && strcmp(secdb[i].release, release) == 0 && n + 3 <= STORE_MATCH_BATCH_MAX;
+		     i++) {
+			if (i > 0 && strcmp(secdb[i].pkg, secdb[i - 1].pkg) == 0)
+				continue; /* one set of records per package */
+			src[n] = mkpkg(secdb[i].pkg, secdb[i].version, CLARO_PACKAGE_SOURCE);
+			sub[n] = str_printf("%s-doc", secdb[i].pkg);
+			pkg[n] = mkpkg(sub[n], secdb[i].version, CLARO_PACKAGE_BINARY);
+			n++;
+			src[n] = src[n - 1];
+			sub[n] = NULL;
+			pkg[n] = mkpkg(secdb[i].pkg, secdb[i].version, CLARO_PACKAGE_BINARY);
+			n++;
+			sub[n] = NULL;
+			pkg[n] = mkpkg(secdb[i].pkg, secdb[i].version, CLARO_PACKAGE_BINARY);
+			n++;
+		}
+		for (size_t k = 0; k < n; k++) {
+			if (k % 3 != 2)
+				pkg[k].source = &src[k];
+			rec[k] = (struct claro_index_record){sizeof(rec[k]), &pkg[k], &dist, NULL};
+			recs[k] = &rec[k];
+		}
+		if (n) {
+			batches++;
+			records += n;
+			disagree += !batch_agrees(s, recs, n, constraints, 0, &matched);
+		}
+		for (size_t k = 0; k < n; k++)
+			free(sub[k]);
+	}
+	is_int(disagree, 0,
+	       "match batch: %zu batches of %zu records over every release: each record's "
+	       "candidates equal its single query's",
+	       batches, records);
+	ok(matched > records / 4, "match batch: %zu of those records have candidates", matched);
+}
+
 static void test_store_secdb(void)
 {
 	struct db d;
@@ -459,6 +620,7 @@ static void test_store_secdb(void)
 		       "match: a record without a package name is refused");
 		error_clear(&err);
 	}
+	test_match_batch_secdb(s);
 	store_close(s);
 }
 
@@ -642,6 +804,30 @@ static void test_ranges(struct store *s)
 		       "ranges: query");
 		is_int(got.n, probes[i].want, "ranges: %s", probes[i].why);
 	}
+	{ /* the same probes in one batch: the filter applied per record */
+		struct claro_package probe[6];
+		struct claro_index_record prec[6];
+		const struct claro_index_record *recs[6];
+		size_t matched = 0;
+
+		for (size_t i = 0; i < 6; i++) {
+			probe[i] = mkpkg("golang.org/x/net", "", CLARO_PACKAGE_BINARY);
+			probe[i].normalized_version.kind = i == 4 ? "pep440" : i == 5 ? "" : "semver";
+			if (i < 4) {
+				probe[i].normalized_version.v[1] = probes[i].major;
+				probe[i].normalized_version.v[2] = probes[i].minor;
+				probe[i].normalized_version.v[3] = probes[i].patch;
+			}
+			prec[i] = (struct claro_index_record){sizeof(prec[i]), &probe[i], NULL, &repo};
+			recs[i] = &prec[i];
+		}
+		ok(batch_agrees(s, recs, 6, CLARO_MATCH_REPOSITORY_NAME, 1, &matched) && matched == 5,
+		   "ranges: one batch gives each probe its single query's rows (another kind: none; no "
+		   "version: unfiltered)");
+		matched = 0;
+		ok(batch_agrees(s, recs, 6, CLARO_MATCH_REPOSITORY_NAME, 0, &matched) && matched == 6,
+		   "ranges: and without the version filter");
+	}
 	inst.normalized_version.kind = "pep440";
 	memset(&got, 0, sizeof(got));
 	store_vulnerabilities_match(s, &q, collect_name, &got, &err);
@@ -720,6 +906,13 @@ static void test_delta(struct store *s)
 	ok(ga.n == 1 && has_name(&ga, "CVE-A"), "delta: pkg-a has CVE-A (carried) and not CVE-C (deleted)");
 	ok(gb.n == 2 && has_name(&gb, "CVE-B") && has_name(&gb, "CVE-D"),
 	   "delta: pkg-b has the re-sent CVE-B and the new CVE-D");
+	{ /* rows only an older operation links (CVE-C, the old CVE-B) stay out of a batch too */
+		const struct claro_index_record *recs[] = {&ra, &rb};
+		size_t matched = 0;
+
+		ok(batch_agrees(s, recs, 2, 0, 0, &matched) && matched == 2,
+		   "delta: one batch gives both packages their latest-snapshot rows only");
+	}
 	error_clear(&err);
 }
 
@@ -889,7 +1082,7 @@ static size_t snapshot_size(struct store *s, const char *updater)
 	struct error err = ERROR_INIT;
 	size_t n = 0;
 
-	if (store_latest_update_ops(s, &ops, &err) == CLARO_OK)
+	if (store_latest_update_ops(s, 1, &ops, &err) == CLARO_OK)
 		for (size_t i = 0; i < ops.n; i++)
 			if (strcmp(ops.v[i].updater, updater) == 0)
 				n = ops.v[i].records;
@@ -1235,7 +1428,7 @@ static void test_export_import(void)
 		size_t n_ops = 0;
 		char *one = normalized_export(sa, file), *two;
 
-		if (store_latest_update_ops(sa, &latest, &err) == CLARO_OK)
+		if (store_latest_update_ops(sa, 0, &latest, &err) == CLARO_OK)
 			n_ops = latest.n;
 		store_update_ops_free(&latest);
 
@@ -1258,7 +1451,7 @@ static void test_export_import(void)
 			struct store_updater_summaries sum;
 			size_t imported = 0;
 
-			if (store_updater_summaries(sb, &sum, &err) == CLARO_OK)
+			if (store_updater_summaries(sb, 1, &sum, &err) == CLARO_OK)
 				for (size_t k = 0; k < sum.n; k++)
 					imported += !sum.v[k].has_status && sum.v[k].has_op &&
 						    sum.v[k].op.records > 0;
@@ -1522,6 +1715,44 @@ static void test_hostile(void)
 				show(&err);
 			error_clear(&err);
 		}
+	}
+
+	/* A re-import passes over the records of an operation the store has
+	 * (same Updater, Fingerprint, Ref and Kind text as its first record)
+	 * without decoding them; a record sharing only the Ref, or cut short,
+	 * is still parsed and refused. */
+	{
+		static const char same_op_bad_vuln[] =
+		    "{\"Updater\":\"h\",\"Fingerprint\":\"fa\",\"Date\":\"2024-01-02T03:04:05Z\","
+		    "\"Ref\":\"r1\",\"Vuln\":{\"normalized_severity\":\"Catastrophic\"},"
+		    "\"Kind\":\"vulnerability\"}\n";
+		char *other = record("h-other", "fa", "r1", "CVE-9");
+
+		buf_puts(&b, good_a);
+		buf_puts(&b, same_op_bad_vuln);
+		is_int(import_text(s, "skip", b.data, b.len, NULL, &st, &err), CLARO_OK,
+		       "re-import: the records of a present operation are passed over");
+		show(&err);
+		error_clear(&err);
+		ok(st.skipped_ops == 1 && st.ops == 0 && st.records == 2,
+		   "  skipped by fingerprint, both records counted (%zu skipped, %zu stored, %zu records)",
+		   st.skipped_ops, st.ops, st.records);
+		buf_reset(&b);
+		buf_puts(&b, good_a);
+		buf_append(&b, same_op_bad_vuln, strlen(same_op_bad_vuln) - 2);
+		is_int(import_text(s, "skipcut", b.data, b.len, NULL, &st, &err), CLARO_ERR_INVALID,
+		       "re-import: a record of a present operation cut short is refused");
+		error_clear(&err);
+		buf_reset(&b);
+		buf_puts(&b, good_a);
+		buf_puts(&b, other);
+		is_int(import_text(s, "skipother", b.data, b.len, NULL, &st, &err), CLARO_ERR_INVALID,
+		       "re-import: a record sharing only the Ref of a present operation is refused");
+		like(err.detail, "shares Ref", "  as sharing the Ref");
+		error_clear(&err);
+		buf_reset(&b);
+		free(other);
+		is_int(count_vulns(s), vulns, "  the stored rows are as before");
 	}
 
 	/* Deep nesting: jansson stops at its depth limit. */

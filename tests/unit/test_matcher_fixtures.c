@@ -163,6 +163,7 @@ static void run_fixture(const struct fixture *fx, const char *plugin_dir)
 	db.records = json_object_get(dbj, "records");
 	db.vulns = json_object_get(dbj, "vulnerabilities");
 	src.match = memdb_match;
+	src.match_batch = NULL;
 	src.arg = &db;
 	if (!ok(matcher_report(&reg, &src, index, &got, NULL, NULL, &err) == CLARO_OK, "%s: report built",
 		fx->path)) {
