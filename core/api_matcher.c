@@ -212,20 +212,34 @@ static const struct store_update_op *find_op(const struct store_update_ops *ops,
 	return NULL;
 }
 
+/* Clair answers 200 with an empty body whether or not the ref existed; the
+ * updater's previous snapshot becomes the latest again. */
 static void handle_delete_op(struct http_exchange *x, void *arg)
 {
 	const char *ref = http_param(x, "ref");
+	struct error err = ERROR_INIT;
+	struct store *s;
+	int deleted = 0;
+	enum claro_status st;
 
 	(void)arg;
 	if (!ref_valid(ref)) {
 		http_reply_error(x, 400, "delete update operation: invalid ref \"%s\"", ref ? ref : "");
 		return;
 	}
-	/* Operations are removed by retention GC; deleting one by hand would
-	 * make an older snapshot visible again, which claro does not do. */
-	http_reply_error(x, 501,
-			 "delete update operation: not supported; operations are retired by garbage "
-			 "collection (updaters.keep)");
+	if (!(s = api_thread_store(x)))
+		return;
+	st = store_update_op_delete(s, ref, &deleted, &err);
+	if (st != CLARO_OK) {
+		reply_store_error(x, "could not delete the update operation", st, &err);
+	} else {
+		if (deleted)
+			log_info("deleted update operation %s: its updater's previous snapshot is the latest "
+				 "again",
+				 ref);
+		http_reply_empty(x, 200);
+	}
+	error_clear(&err);
 }
 
 /* ---- update diff ---- */

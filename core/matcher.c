@@ -341,14 +341,31 @@ static int constrained_cmp(const struct record *a, const struct record *b, uint3
 	return 0;
 }
 
+/* The name most of a record's candidates are stored under: its source's
+ * (distributions key advisories by source package) or its own. */
+static const char *lookup_name(const struct record *rec)
+{
+	return rec->pkg.source && *rec->src.name ? rec->src.name : rec->pkg.name;
+}
+
+/* By the constrained fields (a group), then by lookup name, so the records
+ * of one source fall in one batch and its rows are read once (in index
+ * order, an image's subpackages were a batch apart: every batch read every
+ * source's rows again). */
 static int batch_item_cmp(const void *a, const void *b)
 {
 	const struct batch_item *x = a, *y = b;
 	int r = constrained_cmp(x->rec, y->rec, x->constraints);
 
-	if (r)
+	if (r || (r = strcmp(lookup_name(x->rec), lookup_name(y->rec))) != 0)
 		return r;
 	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Same group: the constrained fields agree. */
+static int same_group(const struct batch_item *x, const struct batch_item *y)
+{
+	return constrained_cmp(x->rec, y->rec, x->constraints) == 0;
 }
 
 struct batch_run {
@@ -380,10 +397,7 @@ static enum claro_status match_batches(const struct matcher_source *src, struct 
 		struct batch_run br = {m, &items[i]};
 		enum claro_status st;
 
-		while (
-		    i + b.n < n && b.n < STORE_MATCH_BATCH_MAX &&
-		    (b.n == 0 || batch_item_cmp(&(struct batch_item){items[i + b.n].rec, b.constraints, 0},
-						&(struct batch_item){items[i].rec, b.constraints, 0}) == 0)) {
+		while (i + b.n < n && b.n < STORE_MATCH_BATCH_MAX && same_group(&items[i + b.n], &items[i])) {
 			recs[b.n] = &items[i + b.n].rec->r;
 			b.n++;
 		}

@@ -259,6 +259,12 @@ struct store_gc_result {
 };
 enum claro_status store_advisory_gc(struct store *s, int keep, size_t throttle, struct store_gc_result *res,
 				    struct error *err);
+/* Delete the operation with ref (any case), its links and the rows of its
+ * updater no operation links any more, in one transaction: its updater's
+ * previous operation of that kind becomes the latest again (Clair's
+ * DeleteUpdateOperations, an operator's way back from a bad update).
+ * *deleted = 0 when no operation has that ref. */
+enum claro_status store_update_op_delete(struct store *s, const char *ref, int *deleted, struct error *err);
 
 /* ---- Helpers shared with the export and the tests --------------------------- */
 

@@ -33,6 +33,39 @@ static const struct store_sql sql_orphan_enrichments =
     STORE_SQL("DELETE FROM enrichment WHERE updater = $1 AND NOT EXISTS (SELECT 1 FROM uo_enrich u WHERE "
 	      "u.enrich = enrichment.id)");
 
+/* One operation: its links, then its row. */
+static enum claro_status delete_op(struct store *s, int64_t id, struct error *err)
+{
+	struct store_param d[] = {SP_INT(id)};
+	enum claro_status rc =
+	    store_query(s, "delete an update operation's links", &sql_delete_vuln_links, d, 1, NULL, err);
+
+	if (rc == CLARO_OK)
+		rc = store_query(s, "delete an update operation's links", &sql_delete_enrich_links, d, 1,
+				 NULL, err);
+	if (rc == CLARO_OK)
+		rc = store_query(s, "delete an update operation", &sql_delete_op, d, 1, NULL, err);
+	return rc;
+}
+
+/* The rows of updater no operation links any more. */
+static enum claro_status delete_orphans(struct store *s, const char *updater, struct store_gc_result *res,
+					struct error *err)
+{
+	struct store_param p[] = {SP_TEXT(updater)};
+	enum claro_status rc =
+	    store_query(s, "delete unreferenced vulnerabilities", &sql_orphan_vulns, p, 1, NULL, err);
+
+	if (rc == CLARO_OK) {
+		res->deleted_vulns += (size_t)store_changes(s);
+		rc = store_query(s, "delete unreferenced enrichments", &sql_orphan_enrichments, p, 1, NULL,
+				 err);
+	}
+	if (rc == CLARO_OK)
+		res->deleted_enrichments += (size_t)store_changes(s);
+	return rc;
+}
+
 /* Collect one updater (its lock held): delete up to *budget due operations,
  * then its orphans. *due: the operations that were due before. */
 static enum claro_status collect(struct store *s, const char *updater, size_t *budget, size_t *due,
@@ -52,19 +85,10 @@ static enum claro_status collect(struct store *s, const char *updater, size_t *b
 		*due += ids.n;
 		for (size_t i = 0; rc == CLARO_OK && i<ids.n && * budget> 0; i++) {
 			int64_t id = 0;
-			struct store_param d[1];
 
 			if (parse_int64(ids.v[i], &id) != CLARO_OK)
 				continue;
-			d[0] = SP_INT(id);
-			rc = store_query(s, "delete an update operation's links", &sql_delete_vuln_links, d,
-					 1, NULL, err);
-			if (rc == CLARO_OK)
-				rc = store_query(s, "delete an update operation's links",
-						 &sql_delete_enrich_links, d, 1, NULL, err);
-			if (rc == CLARO_OK)
-				rc = store_query(s, "delete an update operation", &sql_delete_op, d, 1, NULL,
-						 err);
+			rc = delete_op(s, id, err);
 			if (rc == CLARO_OK) {
 				deleted++;
 				(*budget)--;
@@ -72,19 +96,8 @@ static enum claro_status collect(struct store *s, const char *updater, size_t *b
 		}
 		store_strings_free(&ids);
 	}
-	if (rc == CLARO_OK && deleted > 0) {
-		struct store_param p[] = {SP_TEXT(updater)};
-
-		rc =
-		    store_query(s, "delete unreferenced vulnerabilities", &sql_orphan_vulns, p, 1, NULL, err);
-		if (rc == CLARO_OK) {
-			res->deleted_vulns += (size_t)store_changes(s);
-			rc = store_query(s, "delete unreferenced enrichments", &sql_orphan_enrichments, p, 1,
-					 NULL, err);
-		}
-		if (rc == CLARO_OK)
-			res->deleted_enrichments += (size_t)store_changes(s);
-	}
+	if (rc == CLARO_OK && deleted > 0)
+		rc = delete_orphans(s, updater, res, err);
 	rc = store_finish(s, rc, err);
 	if (rc == CLARO_OK) {
 		res->deleted_ops += deleted;
@@ -128,5 +141,39 @@ enum claro_status store_advisory_gc(struct store *s, int keep, size_t throttle, 
 		error_clear(&ignored);
 	}
 	store_strings_free(&updaters);
+	return rc;
+}
+
+static const struct store_sql sql_op_by_ref =
+    STORE_SQL("SELECT id, updater FROM update_operation WHERE lower(ref) = lower($1)");
+
+enum claro_status store_update_op_delete(struct store *s, const char *ref, int *deleted, struct error *err)
+{
+	struct store_param p[] = {SP_TEXT(ref)};
+	struct store_gc_result res;
+	struct store_rows *rows = NULL;
+	char *updater = NULL;
+	int64_t id = 0;
+	int has_row = 0;
+	enum claro_status rc;
+
+	*deleted = 0;
+	memset(&res, 0, sizeof(res));
+	if ((rc = store_begin(s, err)) != CLARO_OK)
+		return rc;
+	rc = store_query(s, "find an update operation", &sql_op_by_ref, p, 1, &rows, err);
+	if (rc == CLARO_OK && (rc = store_rows_next(rows, &has_row, err)) == CLARO_OK && has_row) {
+		id = store_rows_int(rows, 0);
+		if (!(updater = str_dup(store_rows_text(rows, 1) ? store_rows_text(rows, 1) : "")))
+			rc = store_error_nomem(err, "delete an update operation");
+	}
+	store_rows_free(rows);
+	if (rc == CLARO_OK && has_row)
+		rc = delete_op(s, id, err);
+	if (rc == CLARO_OK && has_row)
+		rc = delete_orphans(s, updater, &res, err);
+	rc = store_finish(s, rc, err);
+	*deleted = rc == CLARO_OK && has_row;
+	free(updater);
 	return rc;
 }

@@ -780,10 +780,12 @@ static const struct store_sql sql_status_all = STORE_SQL(
     "SELECT updater_name, last_attempt, last_success, last_run_succeeded, last_attempt_fingerprint, "
     "last_error FROM updater_status ORDER BY updater_name");
 
-/* Status rows change together with last_attempt; the sums catch a second
+/* New operations raise max(id), deleted ones lower the count; status rows
+ * change together with last_attempt; the sums catch a second
  * write within the same second that flips the outcome or the message. */
 static const struct store_sql sql_generation =
     STORE_SQL("SELECT CAST(coalesce((SELECT max(id) FROM update_operation), 0) AS TEXT) || ':' || "
+	      "CAST((SELECT count(*) FROM update_operation) AS TEXT) || ':' || "
 	      "CAST(count(*) AS TEXT) || ':' || CAST(coalesce(max(last_attempt), 0) AS TEXT) || ':' || "
 	      "CAST(coalesce(max(last_success), 0) AS TEXT) || ':' || "
 	      "CAST(coalesce(sum(CASE WHEN last_run_succeeded THEN 1 ELSE 0 END), 0) AS TEXT) || ':' || "

@@ -15,3 +15,8 @@ tests_unit_test_matcher_fixtures_LDADD = libclaro.la
 # minirootfs images, against the images' own apk (needs root and PyYAML).
 TESTS += tests/integ/alpine-report.sh
 dist_check_SCRIPTS += tests/integ/alpine-report.sh
+# The matcher's internal API against a running clarod: update_operation,
+# update_diff and DELETE update_operation on two real secdb snapshots, and
+# the vulnerability report following each change (needs PyYAML and curl).
+TESTS += tests/integ/matcher-api.sh
+dist_check_SCRIPTS += tests/integ/matcher-api.sh
