@@ -412,15 +412,43 @@ _Static_assert(CLARO_MATCH_PACKAGE_MODULE == 4 && CLARO_MATCH_DIST_DID == 8 && C
 		   CLARO_MATCH_HAS_FIXED_IN_VERSION == 8192,
 	       "match constraint bits changed: update sql_match");
 
-enum claro_status store_vulnerabilities_match(struct store *s, const struct store_match_query *q,
-					      store_vuln_fn fn, void *arg, struct error *err)
+/* The constraint bits and the eleven values MATCH_CONSTRAINTS compares
+ * (module, distribution, repository; '' where the record has none), in
+ * order, into out[0..12). */
+#define CONSTRAINT_PARAMS 12
+static void constraint_params(struct store_param out[CONSTRAINT_PARAMS], uint32_t constraints,
+			      const struct claro_index_record *rec)
 {
 	static const struct claro_distribution no_dist = {0};
 	static const struct claro_repository no_repo = {0};
+	const struct claro_distribution *d = rec->distribution ? rec->distribution : &no_dist;
+	const struct claro_repository *r = rec->repository ? rec->repository : &no_repo;
+	const char *values[] = {rec->package->module, d->did,        d->name, d->version,
+				d->version_code_name, d->version_id, d->arch, d->cpe,
+				d->pretty_name,       r->name,       r->key};
+
+	out[0] = SP_INT(constraints & 0x3ffcu);
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+		out[1 + i] = SP_TEXT(S(values[i]));
+}
+
+/* Which of a query's three texts (see sql_match_did_name): 0 plain, 1 with
+ * dist_id and dist_name, 2 with dist_pretty_name too. */
+static int lead_variant(uint32_t constraints)
+{
+	const uint32_t did_name = CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME;
+	const uint32_t lead = constraints & (did_name | CLARO_MATCH_DIST_PRETTY_NAME);
+
+	return lead == (did_name | CLARO_MATCH_DIST_PRETTY_NAME) ? 2 : lead == did_name ? 1 : 0;
+}
+
+enum claro_status store_vulnerabilities_match(struct store *s, const struct store_match_query *q,
+					      store_vuln_fn fn, void *arg, struct error *err)
+{
+	static const struct store_sql *const variants[] = {&sql_match, &sql_match_did_name,
+							   &sql_match_did_name_pretty};
 	const struct claro_package *pkg = q && q->record ? q->record->package : NULL;
 	const struct claro_package *src = pkg ? pkg->source : NULL;
-	const struct claro_distribution *d;
-	const struct claro_repository *r;
 	unsigned char norm[STORE_NORM_VERSION_BYTES];
 	int version_filter;
 	size_t got = 0;
@@ -432,42 +460,23 @@ enum claro_status store_vulnerabilities_match(struct store *s, const struct stor
 		error_hint(err, "Every record the matcher queries needs a package with a name.");
 		return CLARO_ERR_INVALID;
 	}
-	d = q->record->distribution ? q->record->distribution : &no_dist;
-	r = q->record->repository ? q->record->repository : &no_repo;
 	version_filter = q->version_filter && pkg->normalized_version.kind && *pkg->normalized_version.kind;
 	store_norm_version_encode(&pkg->normalized_version, norm);
 	{
-		struct store_param p[] = {
+		/* $1..$4 names and kinds, $5..$16 the constraints, $17..$19 the range */
+		struct store_param p[4 + CONSTRAINT_PARAMS + 3] = {
 		    SP_TEXT(pkg->name),
 		    SP_TEXT(S(pkg->kind)),
 		    SP_TEXT(src && src->name ? src->name : ""),
 		    SP_TEXT(src ? S(src->kind) : ""),
-		    SP_INT(q->constraints & 0x3ffcu),
-		    SP_TEXT(S(pkg->module)),
-		    SP_TEXT(S(d->did)),
-		    SP_TEXT(S(d->name)),
-		    SP_TEXT(S(d->version)),
-		    SP_TEXT(S(d->version_code_name)),
-		    SP_TEXT(S(d->version_id)),
-		    SP_TEXT(S(d->arch)),
-		    SP_TEXT(S(d->cpe)),
-		    SP_TEXT(S(d->pretty_name)),
-		    SP_TEXT(S(r->name)),
-		    SP_TEXT(S(r->key)),
-		    SP_INT(version_filter),
-		    SP_TEXT(version_filter ? pkg->normalized_version.kind : ""),
-		    SP_BLOB(norm, sizeof(norm)),
 		};
-		const unsigned lead = q->constraints & (CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME |
-							CLARO_MATCH_DIST_PRETTY_NAME);
-		const struct store_sql *sql =
-		    lead == (CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME | CLARO_MATCH_DIST_PRETTY_NAME)
-			? &sql_match_did_name_pretty
-		    : lead == (CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME) ? &sql_match_did_name
-									     : &sql_match;
 
-		return each_vuln(s, "look up vulnerabilities", sql, p, sizeof(p) / sizeof(p[0]), fn, arg,
-				 &got, NULL, &stopped, err);
+		constraint_params(&p[4], q->constraints, q->record);
+		p[4 + CONSTRAINT_PARAMS] = SP_INT(version_filter);
+		p[5 + CONSTRAINT_PARAMS] = SP_TEXT(version_filter ? pkg->normalized_version.kind : "");
+		p[6 + CONSTRAINT_PARAMS] = SP_BLOB(norm, sizeof(norm));
+		return each_vuln(s, "look up vulnerabilities", variants[lead_variant(q->constraints)], p,
+				 sizeof(p) / sizeof(p[0]), fn, arg, &got, NULL, &stopped, err);
 	}
 }
 
@@ -610,11 +619,8 @@ static int batch_dispatch(const struct store_match_batch *b, const struct batch_
 enum claro_status store_vulnerabilities_match_batch(struct store *s, const struct store_match_batch *b,
 						    store_batch_vuln_fn fn, void *arg, struct error *err)
 {
-	static const struct claro_distribution no_dist = {0};
-	static const struct claro_repository no_repo = {0};
-	const struct claro_index_record *first;
-	const struct claro_distribution *d;
-	const struct claro_repository *r;
+	static const struct store_sql *const variants[] = {&sql_match_batch, &sql_match_batch_did_name,
+							   &sql_match_batch_did_name_pretty};
 	struct batch_key *keys = NULL;
 	struct store_rows *rows = NULL;
 	struct vuln_view view;
@@ -637,34 +643,13 @@ enum claro_status store_vulnerabilities_match_batch(struct store *s, const struc
 	}
 	if ((rc = batch_keys(b, &keys, &nkeys, &names, err)) != CLARO_OK)
 		return rc;
-	first = b->records[0];
-	d = first->distribution ? first->distribution : &no_dist;
-	r = first->repository ? first->repository : &no_repo;
 	{
-		struct store_param p[] = {
-		    SP_TEXT(names),
-		    SP_INT(b->constraints & 0x3ffcu),
-		    SP_TEXT(S(first->package->module)),
-		    SP_TEXT(S(d->did)),
-		    SP_TEXT(S(d->name)),
-		    SP_TEXT(S(d->version)),
-		    SP_TEXT(S(d->version_code_name)),
-		    SP_TEXT(S(d->version_id)),
-		    SP_TEXT(S(d->arch)),
-		    SP_TEXT(S(d->cpe)),
-		    SP_TEXT(S(d->pretty_name)),
-		    SP_TEXT(S(r->name)),
-		    SP_TEXT(S(r->key)),
-		};
-		const unsigned lead = b->constraints & (CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME |
-							CLARO_MATCH_DIST_PRETTY_NAME);
-		const struct store_sql *sql =
-		    lead == (CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME | CLARO_MATCH_DIST_PRETTY_NAME)
-			? &sql_match_batch_did_name_pretty
-		    : lead == (CLARO_MATCH_DIST_DID | CLARO_MATCH_DIST_NAME) ? &sql_match_batch_did_name
-									     : &sql_match_batch;
+		/* $1 the names, $2..$13 the constraints of the group (its first record's) */
+		struct store_param p[1 + CONSTRAINT_PARAMS] = {SP_TEXT(names)};
 
-		rc = store_query(s, "look up vulnerabilities", sql, p, sizeof(p) / sizeof(p[0]), &rows, err);
+		constraint_params(&p[1], b->constraints, b->records[0]);
+		rc = store_query(s, "look up vulnerabilities", variants[lead_variant(b->constraints)], p,
+				 sizeof(p) / sizeof(p[0]), &rows, err);
 	}
 	while (rc == CLARO_OK && (rc = store_rows_next(rows, &has_row, err)) == CLARO_OK && has_row) {
 		vuln_from_row(rows, &view);
