@@ -443,9 +443,14 @@ struct claro_update {
 	char *updater;
 	char *prev_fingerprint;
 	char *fingerprint;
-	struct vec vulnerabilities;
+	struct vec vulnerabilities; /* kept (not streamed) records */
 	struct vec enrichments;
 	struct vec deletes;
+	size_t n_vulnerabilities; /* emitted, kept or streamed */
+	size_t n_enrichments;
+	int streaming;
+	struct update_stream stream;
+	struct error stream_err; /* the stream's first failure */
 };
 
 struct claro_update *update_new(const char *updater, const char *prev_fingerprint)
@@ -474,6 +479,7 @@ void update_free(struct claro_update *up)
 	vec_free(&up->vulnerabilities, free_vulnerability);
 	vec_free(&up->enrichments, free_enrichment_entry);
 	vec_free(&up->deletes, free_string);
+	error_clear(&up->stream_err);
 	free(up);
 }
 
@@ -503,29 +509,71 @@ enum claro_status update_set_fingerprint(struct claro_update *up, const char *fi
 	return CLARO_OK;
 }
 
+/* dst = a copy of src (its message, detail and hint). */
+static void error_copy(struct error *dst, const struct error *src)
+{
+	error_set(dst, src->status != CLARO_OK ? src->status : CLARO_ERR_INTERNAL, "%s",
+		  src->message ? src->message : status_text(src->status));
+	if (src->detail)
+		error_detail(dst, "%s", src->detail);
+	if (src->hint)
+		error_hint(dst, "%s", src->hint);
+}
+
+/* The stream failed before: this emit fails the same way. */
+static enum claro_status stream_failed(const struct claro_update *up, struct error *err)
+{
+	error_copy(err, &up->stream_err);
+	return up->stream_err.status;
+}
+
+/* Keep the stream's failure (err holds it) for later emits and the runner. */
+static enum claro_status stream_result(struct claro_update *up, enum claro_status st, struct error *err)
+{
+	if (st != CLARO_OK && up->stream_err.status == CLARO_OK) {
+		if (err->status == CLARO_OK)
+			error_set(err, st, "could not store the updater's records");
+		error_copy(&up->stream_err, err);
+		up->stream_err.status = st;
+	}
+	return st;
+}
+
 enum claro_status update_add_vulnerability(struct claro_update *up, const struct claro_vulnerability *v,
 					   struct error *err)
 {
 	struct claro_vulnerability *copy;
-	enum claro_status st = record_copy_vulnerability(v, &copy, err);
+	enum claro_status st;
 
-	if (st != CLARO_OK)
+	if (up->stream_err.status != CLARO_OK)
+		return stream_failed(up, err);
+	if ((st = record_copy_vulnerability(v, &copy, err)) != CLARO_OK)
 		return st;
 	if (record_set_string(&copy->id, NULL) != CLARO_OK ||
 	    record_set_string(&copy->updater, up->updater) != CLARO_OK) {
 		record_free_vulnerability(copy);
 		return nomem(err);
 	}
-	return push_or_free(&up->vulnerabilities, copy, free_vulnerability, err);
+	if (!up->streaming) {
+		if ((st = push_or_free(&up->vulnerabilities, copy, free_vulnerability, err)) == CLARO_OK)
+			up->n_vulnerabilities++;
+		return st;
+	}
+	up->n_vulnerabilities++;
+	st = up->stream.vulnerability ? up->stream.vulnerability(up->stream.arg, copy, err) : CLARO_OK;
+	record_free_vulnerability(copy);
+	return stream_result(up, st, err);
 }
 
 enum claro_status update_add_enrichment(struct claro_update *up, const char *const *tags, const char *json,
 					struct error *err)
 {
-	struct enrichment_entry *e = calloc(1, sizeof(*e));
+	struct enrichment_entry *e;
 	enum claro_status st;
 
-	if (!e)
+	if (up->stream_err.status != CLARO_OK)
+		return stream_failed(up, err);
+	if (!(e = calloc(1, sizeof(*e))))
 		return nomem(err);
 	st = copy_tags(tags, &e->tags, err);
 	if (st == CLARO_OK)
@@ -536,7 +584,17 @@ enum claro_status update_add_enrichment(struct claro_update *up, const char *con
 		free_enrichment_entry(e);
 		return st;
 	}
-	return push_or_free(&up->enrichments, e, free_enrichment_entry, err);
+	if (!up->streaming) {
+		if ((st = push_or_free(&up->enrichments, e, free_enrichment_entry, err)) == CLARO_OK)
+			up->n_enrichments++;
+		return st;
+	}
+	up->n_enrichments++;
+	st = up->stream.enrichment
+		 ? up->stream.enrichment(up->stream.arg, (const char *const *)e->tags, e->json, err)
+		 : CLARO_OK;
+	free_enrichment_entry(e);
+	return stream_result(up, st, err);
 }
 
 enum claro_status update_add_delete(struct claro_update *up, const char *name, struct error *err)
@@ -553,7 +611,7 @@ enum claro_status update_add_delete(struct claro_update *up, const char *name, s
 
 size_t update_n_vulnerabilities(const struct claro_update *up)
 {
-	return up->vulnerabilities.n;
+	return up->n_vulnerabilities;
 }
 
 const struct claro_vulnerability *update_vulnerability(const struct claro_update *up, size_t i)
@@ -563,7 +621,7 @@ const struct claro_vulnerability *update_vulnerability(const struct claro_update
 
 size_t update_n_enrichments(const struct claro_update *up)
 {
-	return up->enrichments.n;
+	return up->n_enrichments;
 }
 
 const char *const *update_enrichment_tags(const struct claro_update *up, size_t i)
@@ -586,6 +644,19 @@ size_t update_n_deletes(const struct claro_update *up)
 const char *update_delete_name(const struct claro_update *up, size_t i)
 {
 	return vec_at(&up->deletes, i);
+}
+
+void update_stream_to(struct claro_update *up, const struct update_stream *stream)
+{
+	up->streaming = 1;
+	up->stream = *stream;
+}
+
+enum claro_status update_stream_failure(const struct claro_update *up, struct error *err)
+{
+	if (up->stream_err.status == CLARO_OK)
+		return CLARO_OK;
+	return stream_failed(up, err);
 }
 
 /* ==== enrichment output ==== */

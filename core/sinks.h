@@ -2,9 +2,11 @@
  * struct claro_scan_result, claro_index_builder, claro_updater_list,
  * claro_update and claro_enrichment_out), plus an in-memory enrichment
  * source for host->enrichment_get(). Each sink deep-copies every record it is
- * given (core/recordcopy.h), so a plugin's memory is never kept. The indexer,
- * updater runner and matcher read the results back through the accessors and
- * store them; records returned by accessors are borrowed from the sink.
+ * given (core/recordcopy.h), so a plugin's memory is never kept. The indexer
+ * and matcher read the results back through the accessors and store them;
+ * records returned by accessors are borrowed from the sink. The updater
+ * runner has an update's records streamed to the store instead
+ * (update_stream_to).
  *
  * A sink belongs to one call at a time: none of them locks.
  *
@@ -62,7 +64,12 @@ size_t updater_list_count(const struct claro_updater_list *l);
 const char *updater_list_name(const struct claro_updater_list *l, size_t i);
 uint32_t updater_list_flags(const struct claro_updater_list *l, size_t i);
 
-/* ---- one run of one updater ---- */
+/* ---- one run of one updater ----
+ * By default the update keeps every record until it is freed (tests, tools
+ * that print them). The updater runner streams them instead (see
+ * update_stream_to): each record is checked and copied as always, handed to
+ * the stream and dropped, so memory does not grow with the feed. Deletes and
+ * the fingerprint are always kept. */
 /* prev_fingerprint: what the last successful run stored, or NULL. */
 struct claro_update *update_new(const char *updater, const char *prev_fingerprint);
 void update_free(struct claro_update *up);
@@ -85,6 +92,26 @@ const char *const *update_enrichment_tags(const struct claro_update *up, size_t 
 const char *update_enrichment_json(const struct claro_update *up, size_t i);
 size_t update_n_deletes(const struct claro_update *up);
 const char *update_delete_name(const struct claro_update *up, size_t i);
+
+/* Where a streaming update hands its records. A NULL callback takes none of
+ * that kind: such records are still checked and counted, then dropped (the
+ * runner refuses a run whose kinds are wrong). The record and strings are
+ * borrowed for the call. */
+struct update_stream {
+	enum claro_status (*vulnerability)(void *arg, const struct claro_vulnerability *v, struct error *err);
+	enum claro_status (*enrichment)(void *arg, const char *const *tags, const char *json,
+					struct error *err);
+	void *arg;
+};
+/* From now on records go to stream (copied into up), not into memory: the
+ * update_n_* counts go on counting them, update_vulnerability() and
+ * update_enrichment_*() see only those kept before. */
+void update_stream_to(struct claro_update *up, const struct update_stream *stream);
+/* The first failure of the stream: once it failed, every later emit fails
+ * the same way, and a plugin that ignored the error must not see its run
+ * stored. CLARO_OK (err untouched) while none; else the status, with the
+ * stream's error copied to err. */
+enum claro_status update_stream_failure(const struct claro_update *up, struct error *err);
 
 /* ---- enricher output: JSON per vulnerability id ---- */
 struct claro_enrichment_out *enrichment_out_new(void);

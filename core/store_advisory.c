@@ -1,6 +1,7 @@
-/* The advisory store's write path (see store_advisory.h): one operation per
- * transaction, records streamed into a temporary staging table, then moved
- * into the write-once tables and linked with set-based statements.
+/* The advisory store's write path (see store_advisory.h): records streamed
+ * into a temporary staging table as they come, then, in one transaction per
+ * operation, moved into the write-once tables and linked with set-based
+ * statements.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -26,6 +27,11 @@
 #define HASH_LEN        32
 #define MAX_TAGS        64
 #define VULN_STAGE_COLS 31
+/* Rows per staging batch (one short transaction of the connection's own, on
+ * its temporary tables only): few enough commits not to cost, short enough
+ * that no transaction lasts as long as the feed. Memory does not depend on
+ * it: rows go to the database as they come. */
+#define STAGE_BATCH_ROWS 4096
 
 /* ---- Names ------------------------------------------------------------------ */
 
@@ -145,6 +151,14 @@ struct store_update_writer {
 	char *fingerprint;
 	int64_t date;
 	int64_t prev_op; /* delta: the latest operation before this one, 0 if none */
+	/* No transaction was open at begin: rows are staged in batches of their
+	 * own (batch_open, batch_rows) and the operation's transaction is only
+	 * opened by commit. Else everything happens inside a savepoint of the
+	 * caller's transaction, opened by begin. */
+	int outside;
+	int staged; /* the staging tables are prepared (outside: on first use) */
+	int batch_open;
+	size_t batch_rows;
 	struct store_copy copy;
 	struct store_strings deletes;
 	size_t added;
@@ -215,6 +229,14 @@ static const struct store_sql sql_vuln_stage_clear =
 static const struct store_sql sql_vuln_stage_done = STORE_SQL2("DELETE FROM claro_vuln_stage", "SELECT 1");
 static const struct store_sql sql_enrich_stage_done =
     STORE_SQL2("DELETE FROM claro_enrich_stage", "SELECT 1");
+/* A staging batch on SQLite: a deferred transaction that only ever writes
+ * the connection's temporary database, so it takes no lock on the main one
+ * and other connections write on meanwhile (BEGIN IMMEDIATE, what
+ * store_begin() issues, would lock the main database). PostgreSQL needs
+ * none: each batch's COPY is a transaction of its own. */
+static const struct store_sql sql_batch_begin = {"BEGIN", NULL, STORE_SQL_NOCACHE};
+static const struct store_sql sql_batch_commit = {"COMMIT", NULL, STORE_SQL_NOCACHE};
+static const struct store_sql sql_batch_rollback = {"ROLLBACK", NULL, STORE_SQL_NOCACHE};
 static const struct store_sql sql_vuln_stage_insert = STORE_SQL(
     "INSERT INTO claro_vuln_stage (" VULN_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
     "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, "
@@ -346,6 +368,16 @@ static enum claro_status prepare_stage(struct store_update_writer *w, struct err
 	return rc;
 }
 
+/* The bulk load into this writer's staging table. */
+static enum claro_status copy_begin(struct store_update_writer *w, struct error *err)
+{
+	if (w->kind == STORE_KIND_ENRICHMENT)
+		return store_copy_begin(w->s, &w->copy, "stage enrichments", &sql_enrich_stage_insert,
+					enrich_stage_copy, err);
+	return store_copy_begin(w->s, &w->copy, "stage vulnerabilities", &sql_vuln_stage_insert,
+				vuln_stage_copy, err);
+}
+
 enum claro_status store_update_begin(struct store *s, const struct store_update_params *p,
 				     struct store_update_writer **out, struct error *err)
 {
@@ -365,7 +397,7 @@ enum claro_status store_update_begin(struct store *s, const struct store_update_
 	w->s = s;
 	w->kind = p->kind;
 	w->delta = p->delta;
-	w->date = p->date ? p->date : (int64_t)time(NULL);
+	w->date = p->date; /* 0: the time of the commit */
 	w->updater = str_dup(p->updater);
 	w->fingerprint = str_dup(S(p->fingerprint));
 	w->md = EVP_MD_CTX_new();
@@ -373,37 +405,118 @@ enum claro_status store_update_begin(struct store *s, const struct store_update_
 		writer_free(w);
 		return store_error_nomem(err, "store an update operation");
 	}
-	rc = store_begin(s, err);
+	w->outside = store_tx_depth(s) == 0;
+	rc = w->outside ? CLARO_OK : store_begin(s, err);
 	if (rc != CLARO_OK) {
 		writer_free(w);
 		return rc;
 	}
-	if (w->delta) {
-		struct store_param q[] = {SP_TEXT(w->updater), SP_TEXT("vulnerability")};
-		int64_t id = 0;
-		int found = 0;
-
-		rc = store_query_int(s, "find the previous update operation", &sql_op_latest_id, q, 2, &id,
-				     &found, err);
-		w->prev_op = found ? id : 0;
-	}
-	if (rc == CLARO_OK)
+	/* Outside, the stage is prepared by the first row or the commit: an
+	 * updater that finds its feed unchanged costs no statement. */
+	if (!w->outside) {
 		rc = prepare_stage(w, err);
-	if (rc == CLARO_OK) {
-		if (w->kind == STORE_KIND_ENRICHMENT)
-			rc = store_copy_begin(s, &w->copy, "stage enrichments", &sql_enrich_stage_insert,
-					      enrich_stage_copy, err);
-		else
-			rc = store_copy_begin(s, &w->copy, "stage vulnerabilities", &sql_vuln_stage_insert,
-					      vuln_stage_copy, err);
-	}
-	if (rc != CLARO_OK) {
-		store_finish(s, rc, err);
-		writer_free(w);
-		return rc;
+		if (rc == CLARO_OK)
+			rc = copy_begin(w, err);
+		if (rc != CLARO_OK) {
+			store_finish(s, rc, err);
+			writer_free(w);
+			return rc;
+		}
+		w->staged = 1;
 	}
 	*out = w;
 	return CLARO_OK;
+}
+
+enum claro_status store_update_set_fingerprint(struct store_update_writer *w, const char *fingerprint,
+					       struct error *err)
+{
+	char *copy;
+
+	if (!w)
+		return bad_params(err, "No writer was given.");
+	if (fingerprint && !utf8_valid(fingerprint))
+		return bad_params(err, "The fingerprint is not valid UTF-8.");
+	if (!(copy = str_dup(S(fingerprint))))
+		return store_error_nomem(err, "store an update operation");
+	free(w->fingerprint);
+	w->fingerprint = copy;
+	return CLARO_OK;
+}
+
+/* Open a staging batch (outside) and its bulk load. */
+static enum claro_status batch_begin(struct store_update_writer *w, struct error *err)
+{
+	int sqlite = w->s->backend == STORE_SQLITE;
+	enum claro_status rc = CLARO_OK;
+
+	if (!w->staged && (rc = prepare_stage(w, err)) != CLARO_OK)
+		return rc;
+	w->staged = 1;
+	if (sqlite)
+		rc = store_query(w->s, "begin a staging batch", &sql_batch_begin, NULL, 0, NULL, err);
+	if (rc == CLARO_OK)
+		rc = copy_begin(w, err);
+	if (rc != CLARO_OK && sqlite) {
+		struct error ignored = ERROR_INIT;
+
+		store_query(w->s, "roll back a staging batch", &sql_batch_rollback, NULL, 0, NULL, &ignored);
+		error_clear(&ignored);
+	}
+	w->batch_open = rc == CLARO_OK;
+	w->batch_rows = 0;
+	return rc;
+}
+
+/* Close the open batch: keep its rows (ok) or drop them. */
+static enum claro_status batch_end(struct store_update_writer *w, int ok, struct error *err)
+{
+	int sqlite = w->s->backend == STORE_SQLITE;
+	enum claro_status rc = store_copy_end(&w->copy, ok, err);
+
+	w->batch_open = 0;
+	if (!sqlite)
+		return ok ? rc : CLARO_OK;
+	if (ok && rc == CLARO_OK)
+		rc = store_query(w->s, "commit a staging batch", &sql_batch_commit, NULL, 0, NULL, err);
+	if (!ok || rc != CLARO_OK) {
+		struct error ignored = ERROR_INIT;
+
+		store_query(w->s, "roll back a staging batch", &sql_batch_rollback, NULL, 0, NULL, &ignored);
+		error_clear(&ignored);
+	}
+	return ok ? rc : CLARO_OK;
+}
+
+/* One row into the stage, in a batch when outside. */
+static enum claro_status stage_row(struct store_update_writer *w, const struct store_param *p, size_t n,
+				   struct error *err)
+{
+	enum claro_status rc = CLARO_OK;
+
+	if (w->outside && !w->batch_open)
+		rc = batch_begin(w, err);
+	if (rc == CLARO_OK)
+		rc = store_copy_row(&w->copy, p, n, err);
+	if (rc == CLARO_OK && w->outside && ++w->batch_rows >= STAGE_BATCH_ROWS)
+		rc = batch_end(w, 1, err);
+	return rc;
+}
+
+/* Outside, after a failure: the staged rows were committed batch by batch,
+ * so empty the stage now rather than at the next operation. */
+static void drop_stage(struct store_update_writer *w)
+{
+	struct error ignored = ERROR_INIT;
+
+	if (!w->staged)
+		return;
+	if (w->batch_open)
+		batch_end(w, 0, &ignored);
+	store_query(w->s, "empty the staging table",
+		    w->kind == STORE_KIND_ENRICHMENT ? &sql_enrich_stage_clear : &sql_vuln_stage_clear, NULL,
+		    0, NULL, &ignored);
+	error_clear(&ignored);
 }
 
 /* The strings of one staged row, repaired where not valid UTF-8. */
@@ -579,7 +692,7 @@ enum claro_status store_update_add_vulnerability(struct store_update_writer *w,
 	if (!has_range)
 		p[C_VERSION_KIND] = SP_TEXT("");
 	p[C_NOT_VULNERABLE] = SP_INT(0);
-	rc = store_copy_row(&w->copy, p, VULN_STAGE_COLS, err);
+	rc = stage_row(w, p, VULN_STAGE_COLS, err);
 	row_text_free(&t);
 	if (rc == CLARO_OK) {
 		w->added++;
@@ -669,7 +782,7 @@ enum claro_status store_update_add_enrichment(struct store_update_writer *w, con
 	{
 		struct store_param p[] = {SP_TEXT(HASH_KIND), SP_BLOB(hash, HASH_LEN), SP_TEXT(w->updater),
 					  SP_TEXT(tags_json), SP_TEXT(json)};
-		rc = store_copy_row(&w->copy, p, 5, err);
+		rc = stage_row(w, p, 5, err);
 	}
 	free(tags_json);
 	if (rc == CLARO_OK) {
@@ -694,8 +807,12 @@ void store_update_abort(struct store_update_writer *w)
 
 	if (!w)
 		return;
-	store_copy_end(&w->copy, 0, &ignored);
-	store_rollback(w->s, &ignored);
+	if (w->outside) {
+		drop_stage(w);
+	} else {
+		store_copy_end(&w->copy, 0, &ignored);
+		store_rollback(w->s, &ignored);
+	}
 	error_clear(&ignored);
 	writer_free(w);
 }
@@ -838,6 +955,7 @@ enum claro_status store_update_commit(struct store_update_writer *w, struct stor
 	unsigned char digest[DIGEST_LEN];
 	struct store *s;
 	int64_t op = 0, same = 0;
+	int began;
 	enum claro_status rc;
 
 	if (!w)
@@ -848,7 +966,28 @@ enum claro_status store_update_commit(struct store_update_writer *w, struct stor
 	memset(res, 0, sizeof(*res));
 	res->skipped = w->skipped;
 	digest_of(w, digest);
-	rc = store_copy_end(&w->copy, 1, err);
+	if (w->outside) {
+		rc = w->batch_open ? batch_end(w, 1, err) : CLARO_OK;
+		if (rc == CLARO_OK && !w->staged && (rc = prepare_stage(w, err)) == CLARO_OK)
+			w->staged = 1; /* no row came: the moves below read an empty stage */
+		if (rc == CLARO_OK)
+			rc = store_begin(s, err); /* SQLite: the write lock, from here to the end */
+		began = rc == CLARO_OK;
+	} else {
+		rc = store_copy_end(&w->copy, 1, err);
+		began = 1;
+	}
+	if (!w->date)
+		w->date = (int64_t)time(NULL);
+	if (rc == CLARO_OK && w->delta) {
+		struct store_param q[] = {SP_TEXT(w->updater), SP_TEXT("vulnerability")};
+		int64_t id = 0;
+		int found = 0;
+
+		rc = store_query_int(s, "find the previous update operation", &sql_op_latest_id, q, 2, &id,
+				     &found, err);
+		w->prev_op = found ? id : 0;
+	}
 	if (rc == CLARO_OK)
 		rc = same_as_previous(w, digest, &same, err);
 	if (rc == CLARO_OK)
@@ -867,37 +1006,38 @@ enum claro_status store_update_commit(struct store_update_writer *w, struct stor
 	else if (rc == CLARO_OK)
 		rc = w->kind == STORE_KIND_ENRICHMENT ? finish_enrichments(w, op, res, err)
 						      : finish_vulnerabilities(w, op, res, err);
-	rc = store_finish(s, rc, err);
-	if (rc == CLARO_OK)
+	if (began)
+		rc = store_finish(s, rc, err);
+	if (rc == CLARO_OK) {
 		res->op_id = op;
-	else
+	} else {
 		memset(res, 0, sizeof(*res));
+		if (w->outside)
+			drop_stage(w);
+	}
 	writer_free(w);
 	return rc;
 }
 
-enum claro_status store_update_from_sink(struct store *s, const struct store_update_params *p,
-					 const struct claro_update *up, struct store_update_result *res,
-					 struct error *err)
+static enum claro_status stream_vulnerability(void *arg, const struct claro_vulnerability *v,
+					      struct error *err)
 {
-	struct store_update_writer *w = NULL;
-	enum claro_status rc = store_update_begin(s, p, &w, err);
+	return store_update_add_vulnerability(arg, v, err);
+}
 
-	if (rc != CLARO_OK)
-		return rc;
-	if (p->kind == STORE_KIND_ENRICHMENT) {
-		for (size_t i = 0; i < update_n_enrichments(up) && rc == CLARO_OK; i++)
-			rc = store_update_add_enrichment(w, update_enrichment_tags(up, i),
-							 update_enrichment_json(up, i), err);
-	} else {
-		for (size_t i = 0; i < update_n_vulnerabilities(up) && rc == CLARO_OK; i++)
-			rc = store_update_add_vulnerability(w, update_vulnerability(up, i), err);
-		for (size_t i = 0; p->delta && i < update_n_deletes(up) && rc == CLARO_OK; i++)
-			rc = store_update_add_delete(w, update_delete_name(up, i), err);
-	}
-	if (rc != CLARO_OK) {
-		store_update_abort(w);
-		return rc;
-	}
-	return store_update_commit(w, res, err);
+static enum claro_status stream_enrichment(void *arg, const char *const *tags, const char *json,
+					   struct error *err)
+{
+	return store_update_add_enrichment(arg, tags, json, err);
+}
+
+struct update_stream store_update_stream(struct store_update_writer *w)
+{
+	struct update_stream stream = {NULL, NULL, w};
+
+	if (w->kind == STORE_KIND_ENRICHMENT)
+		stream.enrichment = stream_enrichment;
+	else
+		stream.vulnerability = stream_vulnerability;
+	return stream;
 }

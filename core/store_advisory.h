@@ -18,8 +18,13 @@
  * and its links, not rows. (Clair's md5 leaves the updater out; claro puts
  * it in so GC and delta updates can work per updater without sharing rows.)
  *
- * Writing is one transaction per operation, rows streamed into a temporary
- * staging table (PostgreSQL: COPY) and moved on with set-based statements.
+ * Writing: rows are streamed into a temporary staging table of the
+ * connection (PostgreSQL: COPY) as they are added, then one transaction per
+ * operation moves them on with set-based statements. Unless the caller has
+ * a transaction open, the staging runs in batches of its own that touch
+ * only the connection's temporary tables: an updater parsing a large feed
+ * for minutes holds no lock other writers wait for (SQLite's write lock is
+ * taken by the commit), and memory stays flat however many rows it adds.
  * Vulnerabilities without a package name are skipped, as Clair does.
  * Strings that are not valid UTF-8 are stored with each bad byte replaced
  * by '?', identically on both backends.
@@ -71,10 +76,12 @@ struct store_update_result {
 	size_t skipped;              /* records refused (no package name) */
 };
 
-struct store_update_writer; /* one operation being written; owns a transaction */
+struct store_update_writer; /* one operation being written */
 
-/* Open an operation: a transaction (a savepoint inside the caller's) on s.
- * Nothing else may use s until commit or abort. */
+/* Open an operation on s: its rows are staged as they are added (see
+ * above); inside a transaction of the caller's, in a savepoint of it opened
+ * here. Nothing else may use s until commit or abort. p->date 0: the time of
+ * the commit. */
 enum claro_status store_update_begin(struct store *s, const struct store_update_params *p,
 				     struct store_update_writer **out, struct error *err);
 /* Add records. A vulnerability to an enrichment operation (or the
@@ -88,19 +95,23 @@ enum claro_status store_update_add_enrichment(struct store_update_writer *w, con
 					      const char *json, struct error *err);
 /* Delta operations: a vulnerability name to drop from the carried rows. */
 enum claro_status store_update_add_delete(struct store_update_writer *w, const char *name, struct error *err);
-/* Store the operation and commit. On failure everything is rolled back:
- * the previous snapshot stays. Frees w either way; res may be NULL. */
+/* Replace the fingerprint given to begin (an updater sets its own while it
+ * runs). NULL: "". Not valid UTF-8: CLARO_ERR_INVALID. */
+enum claro_status store_update_set_fingerprint(struct store_update_writer *w, const char *fingerprint,
+					       struct error *err);
+/* Store the operation and commit. On failure everything is rolled back and
+ * the staged rows dropped: the previous snapshot stays. Frees w either way;
+ * res may be NULL. */
 enum claro_status store_update_commit(struct store_update_writer *w, struct store_update_result *res,
 				      struct error *err);
-/* Roll back and free (NULL allowed). */
+/* Drop the staged rows, roll back and free (NULL allowed). */
 void store_update_abort(struct store_update_writer *w);
 
-/* Everything an updater's run put into its sink (sinks.h), as one
- * operation: vulnerabilities or enrichments by p->kind, deletes when
- * p->delta. */
-enum claro_status store_update_from_sink(struct store *s, const struct store_update_params *p,
-					 const struct claro_update *up, struct store_update_result *res,
-					 struct error *err);
+/* A stream for an updater's sink (update_stream_to, sinks.h) adding what
+ * the plugin emits to w as it emits it: vulnerabilities to a vulnerability
+ * operation, enrichments to an enrichment one (the other kind is not taken).
+ * Deletes stay in the sink: add them before the commit. */
+struct update_stream store_update_stream(struct store_update_writer *w);
 
 /* ---- Operations -------------------------------------------------------------- */
 

@@ -275,6 +275,7 @@ static void run_job(struct round *r, struct store *s, struct job *j)
 	struct updater_result *res = j->res;
 	struct store_update_op prev;
 	struct store_update_params params;
+	struct store_update_writer *w = NULL;
 	struct claro_update *up = NULL;
 	struct plugin_call call;
 	struct error err = ERROR_INIT;
@@ -296,9 +297,25 @@ static void run_job(struct round *r, struct store *s, struct job *j)
 		prev_fp = prev.fingerprint;
 	if (st == CLARO_OK && !(up = update_new(j->name, prev_fp)))
 		st = error_set(&err, CLARO_ERR_NOMEM, "out of memory");
+	/* The operation is open while the plugin runs: what it emits goes to
+	 * the store's staging table as it comes, so memory does not grow with
+	 * the feed. Only the commit below makes it the updater's snapshot. */
+	memset(&params, 0, sizeof(params));
+	params.updater = j->name;
+	params.kind = kind;
+	params.delta = kind == STORE_KIND_VULNERABILITY && (j->flags & CLARO_UPDATER_DELTA);
+	if (st == CLARO_OK)
+		st = store_update_begin(s, &params, &w, &err);
 	if (st == CLARO_OK) {
+		struct update_stream stream = store_update_stream(w);
+
+		update_stream_to(up, &stream);
 		plugin_call_begin(&call, j->ref);
 		st = plugin_call_end(&call, ops->update(&call.ctx, j->name, up), &err);
+	}
+	if (st != CLARO_OK || (st = update_stream_failure(up, &err)) != CLARO_OK) {
+		store_update_abort(w); /* the staged rows go; the previous snapshot stays */
+		w = NULL;
 	}
 	if (st == CLARO_ERR_UNCHANGED) {
 		error_clear(&err);
@@ -313,23 +330,26 @@ static void run_job(struct round *r, struct store *s, struct job *j)
 	}
 	if (st == CLARO_OK)
 		st = check_kinds(j->name, j->flags, up, &err);
+	params.fingerprint = up ? update_fingerprint(up) : NULL;
+	if (st == CLARO_OK)
+		st = store_update_set_fingerprint(w, params.fingerprint, &err);
+	if (st == CLARO_OK && !params.delta && update_n_deletes(up) > 0)
+		log_warn("updater %s sent %zu deletes but is not a delta updater; ignored", j->name,
+			 update_n_deletes(up));
+	for (size_t i = 0; st == CLARO_OK && params.delta && i < update_n_deletes(up); i++)
+		st = store_update_add_delete(w, update_delete_name(up, i), &err);
 	if (st == CLARO_OK) {
 		int sqlite = r->sp->backend == STORE_SQLITE;
 
-		memset(&params, 0, sizeof(params));
-		params.updater = j->name;
-		params.kind = kind;
-		params.fingerprint = update_fingerprint(up);
-		params.date = (int64_t)time(NULL);
-		params.delta = kind == STORE_KIND_VULNERABILITY && (j->flags & CLARO_UPDATER_DELTA);
-		if (!params.delta && update_n_deletes(up) > 0)
-			log_warn("updater %s sent %zu deletes but is not a delta updater; ignored", j->name,
-				 update_n_deletes(up));
 		if (sqlite)
 			pthread_mutex_lock(&sqlite_writer);
-		st = store_update_from_sink(s, &params, up, &res->stored, &err);
+		st = store_update_commit(w, &res->stored, &err); /* frees w */
+		w = NULL;
 		if (sqlite)
 			pthread_mutex_unlock(&sqlite_writer);
+	} else {
+		store_update_abort(w);
+		w = NULL;
 	}
 	if (st == CLARO_OK) {
 		res->outcome = UPDATER_UPDATED;
@@ -361,6 +381,7 @@ out:
 		error_clear(&ignored);
 	}
 	res->seconds = now_seconds() - t0;
+	store_update_abort(w);
 	update_free(up);
 	store_update_op_free(&prev);
 	error_clear(&err);

@@ -14,6 +14,10 @@
  *     (update_prev_fingerprint), which answers CLARO_ERR_UNCHANGED to skip;
  *   - CLARO_UPDATER_DELTA updaters store deltas (carried forward by the
  *     store), CLARO_UPDATER_ENRICHMENT ones enrichment operations;
+ *   - what the plugin emits goes into the store's staging table as it
+ *     emits it (store_update_stream), so memory stays flat in the size of
+ *     the feed; only a run that succeeds is committed as the operation
+ *     (SQLite: in-process writers take turns for that commit only);
  *   - the outcome is recorded in updater_status (attempt, success, error);
  *     a failure stores nothing, so the previous snapshot stays, and is
  *     logged once with its cause: the same error again the next round is

@@ -1817,6 +1817,97 @@ static void test_hostile(void)
 	store_close(s);
 }
 
+/* ---- Streaming writes (the runner's path) ---------------------------------------------- */
+
+static enum claro_status fail_third(void *arg, const struct claro_vulnerability *v, struct error *err)
+{
+	size_t *seen = arg;
+
+	(void)v;
+	if (++*seen == 3)
+		return error_set(err, CLARO_ERR_IO, "disk full");
+	return CLARO_OK;
+}
+
+/* An operation's rows are staged as they are added, in batches outside any
+ * transaction: another connection writes meanwhile, an abort leaves the
+ * previous snapshot, memory holds no rows; and a sink's stream failure sticks. */
+static void test_staging(void)
+{
+	enum { N = 10000 }; /* more than one staging batch */
+	struct claro_package pkg = mkpkg("stage-pkg", "", CLARO_PACKAGE_BINARY);
+	struct claro_vulnerability *v = calloc(N, sizeof(*v)), two[2];
+	char(*names)[24] = calloc(N, sizeof(*names));
+	struct store_update_params p = {"stage-test", STORE_KIND_VULNERABILITY, "fp-big", 0, 0};
+	struct store_update_writer *w = NULL;
+	struct store_update_result res;
+	struct error err = ERROR_INIT;
+	struct claro_update *up;
+	struct update_stream stream = {fail_third, NULL, NULL};
+	struct store *s = NULL, *other = NULL;
+	struct db d;
+	size_t seen = 0;
+	int64_t vulns;
+	enum claro_status st = CLARO_OK;
+
+	if (!v || !names || !db_fresh(&d, "claro_adv_stage") || !(s = db_open(&d)) || !(other = db_open(&d)))
+		goto out;
+	for (size_t i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "CVE-STAGE-%05zu", i);
+		v[i] = mkvuln(names[i], &pkg, "1");
+	}
+	two[0] = mkvuln("CVE-OLD-1", &pkg, "1");
+	two[1] = mkvuln("CVE-OLD-2", &pkg, "1");
+	is_int(write_op(s, "stage-test", "fp-old", 0, two, 2, NULL, &res), CLARO_OK,
+	       "staging: a first snapshot");
+	is_int(store_update_begin(s, &p, &w, &err), CLARO_OK, "staging: begin");
+	for (size_t i = 0; st == CLARO_OK && i < N; i++)
+		st = store_update_add_vulnerability(w, &v[i], &err);
+	is_int(st, CLARO_OK, "staging: %d rows staged", N);
+	show(&err);
+	is_int(write_op(other, "stage-other", "o1", 0, two, 2, NULL, &res), CLARO_OK,
+	       "staging: meanwhile another connection stores an operation (no write lock is held)");
+	is_int(store_updater_status_record(other, "stage-other", 1700000000, "o1", NULL, &err), CLARO_OK,
+	       "  and an updater_status row");
+	vulns = count_vulns(other); /* s is the writer's until it ends */
+	store_update_abort(w);
+	is_int(snapshot_size(s, "stage-test"), 2, "staging: aborted: the previous snapshot stays");
+	is_int(count_vulns(s), vulns, "  and no row of it was stored");
+
+	st = store_update_begin(s, &p, &w, &err);
+	for (size_t i = 0; st == CLARO_OK && i < N; i++)
+		st = store_update_add_vulnerability(w, &v[i], &err);
+	st = st == CLARO_OK ? store_update_commit(w, &res, &err) : st;
+	is_int(st, CLARO_OK, "staging: committed");
+	ok(res.records == N && res.new_rows == N, "  %zu rows linked, %zu new", res.records, res.new_rows);
+	is_int(snapshot_size(s, "stage-test"), N, "  the new snapshot");
+	is_int(write_op(s, "stage-test", "fp-again", 0, v, N, NULL, &res), CLARO_OK,
+	       "staging: the same rows again");
+	ok(res.records == N && res.new_rows == 0, "  links, no new rows (%zu, %zu)", res.records,
+	   res.new_rows);
+
+	/* A sink streaming into a failing store: the failure sticks. */
+	up = update_new("stream-test", NULL);
+	stream.arg = &seen;
+	update_stream_to(up, &stream);
+	for (size_t i = 0; i < 5; i++)
+		st = update_add_vulnerability(up, &v[i], &err);
+	error_clear(&err);
+	is_int(st, CLARO_ERR_IO, "stream: the emits after a failure fail too");
+	is_int(seen, 3, "  without reaching the stream again");
+	is_int(update_stream_failure(up, &err), CLARO_ERR_IO, "  the update remembers the failure");
+	is_str(err.message, "disk full", "  with its message");
+	ok(update_n_vulnerabilities(up) == 3 && update_vulnerability(up, 0) == NULL,
+	   "  streamed records are counted, not kept");
+	update_free(up);
+out:
+	error_clear(&err);
+	store_close(other);
+	store_close(s);
+	free(v);
+	free(names);
+}
+
 int main(void)
 {
 	const char *which = getenv("CLARO_TEST_STORE");
@@ -1859,6 +1950,7 @@ int main(void)
 		store_close(s);
 		test_gc(&d);
 	}
+	test_staging();
 	test_runner();
 	test_background();
 	test_export_import();
