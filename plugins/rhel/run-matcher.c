@@ -32,6 +32,7 @@
 #include "error.h"
 #include "log.h"
 #include "registry.h"
+#include "store_advisory.h"
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -91,15 +92,12 @@ static const struct claro_repository *repo_from(json_t *o, struct claro_reposito
 	return r;
 }
 
+/* The store's own names ("" none, "equals", ...); anything else: none. */
 static enum claro_arch_op arch_op(const char *s)
 {
-	if (strcmp(s, "equals") == 0)
-		return CLARO_ARCH_OP_EQUALS;
-	if (strcmp(s, "not equals") == 0)
-		return CLARO_ARCH_OP_NOT_EQUALS;
-	if (strcmp(s, "pattern match") == 0)
-		return CLARO_ARCH_OP_PATTERN;
-	return CLARO_ARCH_OP_NONE;
+	enum claro_arch_op op = CLARO_ARCH_OP_NONE;
+
+	return store_arch_op_parse(s, &op) == 0 ? op : CLARO_ARCH_OP_NONE;
 }
 
 static int run_case(const struct registry *reg, json_t *c)

@@ -40,9 +40,6 @@
 #include "registry.h"
 #include "sinks.h"
 
-static const char *const severity_names[] = {"Unknown", "Negligible", "Low", "Medium", "High", "Critical"};
-static const char *const arch_op_names[] = {"", "equals", "not equals", "pattern match"};
-
 static const char *S(const char *s)
 {
 	return s ? s : "";
@@ -140,12 +137,11 @@ static int write_records(const char *path, const struct memdb *db)
 		const struct claro_vulnerability *v = &db->v[i];
 		const struct claro_package *p = v->package;
 		const struct claro_repository *r = v->repository;
-		unsigned sev = (unsigned)v->normalized_severity, op = (unsigned)v->arch_op;
 		json_t *j = json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s,o,o,o]", S(v->name), S(p->name),
-				      S(p->kind), S(p->module), S(p->arch), op < 4 ? arch_op_names[op] : "?",
+				      S(p->kind), S(p->module), S(p->arch), store_arch_op_name(v->arch_op),
 				      S(v->fixed_in_version), r ? S(r->name) : "", r ? S(r->key) : "",
 				      r ? S(r->cpe) : "", S(v->links), S(v->severity),
-				      sev < 6 ? severity_names[sev] : "?", S(v->description),
+				      store_severity_name(v->normalized_severity), S(v->description),
 				      v->issued == INT64_MIN ? json_null() : json_integer(v->issued),
 				      norm_json(&v->range_lower), norm_json(&v->range_upper));
 		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
