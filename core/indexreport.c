@@ -268,3 +268,34 @@ char *index_report_dump(const struct index_report *r)
 {
 	return json_dumps(r->root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
+
+static const char *view_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+void index_report_distribution_view(json_t *o, struct claro_distribution *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->struct_size = sizeof(*d);
+	d->did = view_str(o, "did");
+	d->name = view_str(o, "name");
+	d->version = view_str(o, "version");
+	d->version_code_name = view_str(o, "version_code_name");
+	d->version_id = view_str(o, "version_id");
+	d->arch = view_str(o, "arch");
+	d->cpe = view_str(o, "cpe");
+	d->pretty_name = view_str(o, "pretty_name");
+}
+
+void index_report_repository_view(json_t *o, struct claro_repository *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->struct_size = sizeof(*r);
+	r->name = view_str(o, "name");
+	r->key = view_str(o, "key");
+	r->uri = view_str(o, "uri");
+	r->cpe = view_str(o, "cpe");
+}

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include <claro/records.h>
+#include <jansson.h>
 
 #include "error.h"
 
@@ -63,6 +64,11 @@ enum claro_status index_report_add_environment(struct index_report *r, int64_t p
 					       int64_t dist_id, const int64_t *repo_ids, size_t n_repo_ids,
 					       struct error *err);
 size_t index_report_n_packages(const struct index_report *r);
+
+/* Views of a Distribution / Repository object of such JSON, leniently:
+ * a missing or non-string field reads as "". The strings borrow from o. */
+void index_report_distribution_view(json_t *o, struct claro_distribution *d);
+void index_report_repository_view(json_t *o, struct claro_repository *r);
 
 /* Compact JSON (caller frees); NULL when out of memory. */
 char *index_report_dump(const struct index_report *r);

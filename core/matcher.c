@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "indexreport.h"
 #include "log.h"
 #include "recordcopy.h"
 #include "strutil.h"
@@ -66,30 +67,6 @@ static void package_from_json(json_t *o, struct claro_package *p, char *kind_buf
 	free(kind);
 }
 
-static void distribution_from_json(json_t *o, struct claro_distribution *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->struct_size = sizeof(*d);
-	d->did = jstr(o, "did");
-	d->name = jstr(o, "name");
-	d->version = jstr(o, "version");
-	d->version_code_name = jstr(o, "version_code_name");
-	d->version_id = jstr(o, "version_id");
-	d->arch = jstr(o, "arch");
-	d->cpe = jstr(o, "cpe");
-	d->pretty_name = jstr(o, "pretty_name");
-}
-
-static void repository_from_json(json_t *o, struct claro_repository *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->struct_size = sizeof(*r);
-	r->name = jstr(o, "name");
-	r->key = jstr(o, "key");
-	r->uri = jstr(o, "uri");
-	r->cpe = jstr(o, "cpe");
-}
-
 static struct record *records_push(struct records *rs)
 {
 	if (rs->n == rs->cap) {
@@ -122,9 +99,9 @@ static enum claro_status record_add(struct records *rs, const char *pkg_id, json
 		rec->pkg.source = &rec->src;
 	}
 	if (dist)
-		distribution_from_json(dist, &rec->dist);
+		index_report_distribution_view(dist, &rec->dist);
 	if (repo)
-		repository_from_json(repo, &rec->repo);
+		index_report_repository_view(repo, &rec->repo);
 	return CLARO_OK;
 }
 

@@ -39,12 +39,19 @@ static json_t *timestamp(int64_t t)
 	return json_string(buf);
 }
 
-static const char *updater_state(const struct store_updater_summary *u, int64_t now, int64_t stale_after)
+/* The last success, or the latest operation's date: imported snapshots
+ * carry no status row. 0: never. */
+static int64_t last_success_of(const struct store_updater_summary *u)
 {
 	int64_t last_success = u->has_status ? u->status.last_success : 0;
 
-	if (!last_success && u->has_op)
-		last_success = u->op.date; /* imported snapshots carry no status row */
+	return !last_success && u->has_op ? u->op.date : last_success;
+}
+
+static const char *updater_state(const struct store_updater_summary *u, int64_t now, int64_t stale_after)
+{
+	int64_t last_success = last_success_of(u);
+
 	if (u->has_status && !u->status.last_run_succeeded && u->status.last_attempt)
 		return "failing";
 	if (!last_success)
@@ -54,12 +61,8 @@ static const char *updater_state(const struct store_updater_summary *u, int64_t 
 
 static json_t *updater_json(const struct store_updater_summary *u, int64_t now, int64_t stale_after)
 {
-	int64_t success = u->has_status ? u->status.last_success : 0;
-
-	if (!success && u->has_op)
-		success = u->op.date;
 	return json_pack("{s:s, s:s, s:o, s:o, s:s?}", "name", u->updater, "state",
-			 updater_state(u, now, stale_after), "last_success", timestamp(success),
+			 updater_state(u, now, stale_after), "last_success", timestamp(last_success_of(u)),
 			 "last_attempt", timestamp(u->has_status ? u->status.last_attempt : 0), "error",
 			 u->has_status ? u->status.last_error : NULL);
 }
@@ -87,9 +90,7 @@ static enum claro_status freshness_build(struct store *s, int64_t now, int64_t s
 		if (strcmp(state, "fresh") != 0) {
 			stale = 1;
 		} else {
-			int64_t success = list.v[i].has_status && list.v[i].status.last_success
-					      ? list.v[i].status.last_success
-					      : list.v[i].op.date;
+			int64_t success = last_success_of(&list.v[i]);
 
 			if (success + stale_after + 1 < *valid_until)
 				*valid_until = success + stale_after + 1;

@@ -30,6 +30,7 @@
 #include <jansson.h>
 
 #include "error.h"
+#include "indexreport.h"
 #include "log.h"
 #include "registry.h"
 #include "store_advisory.h"
@@ -66,16 +67,7 @@ static const struct claro_distribution *dist_from(json_t *o, struct claro_distri
 {
 	if (!json_is_object(o))
 		return NULL;
-	memset(d, 0, sizeof(*d));
-	d->struct_size = sizeof(*d);
-	d->did = jstr(o, "did");
-	d->name = jstr(o, "name");
-	d->version = jstr(o, "version");
-	d->version_code_name = jstr(o, "version_code_name");
-	d->version_id = jstr(o, "version_id");
-	d->arch = jstr(o, "arch");
-	d->cpe = jstr(o, "cpe");
-	d->pretty_name = jstr(o, "pretty_name");
+	index_report_distribution_view(o, d);
 	return d;
 }
 
@@ -83,12 +75,7 @@ static const struct claro_repository *repo_from(json_t *o, struct claro_reposito
 {
 	if (!json_is_object(o))
 		return NULL;
-	memset(r, 0, sizeof(*r));
-	r->struct_size = sizeof(*r);
-	r->name = jstr(o, "name");
-	r->key = jstr(o, "key");
-	r->uri = jstr(o, "uri");
-	r->cpe = jstr(o, "cpe");
+	index_report_repository_view(o, r);
 	return r;
 }
 
