@@ -100,9 +100,8 @@ static void *vec_push(struct vec *v, size_t size)
 /* ---- interned strings: equal strings share one offset ---- */
 
 struct strtab {
-	char *arena;
-	size_t len, cap;
-	uint32_t *slots; /* offsets, NONE = empty */
+	struct sbuf arena; /* the strings, each NUL-terminated, at their offsets */
+	uint32_t *slots;   /* offsets, NONE = empty */
 	size_t nslots, count;
 };
 
@@ -117,7 +116,7 @@ static uint32_t hash_bytes(const char *s, size_t n)
 
 static int strtab_equal(const struct strtab *t, uint32_t off, const char *s, size_t n)
 {
-	return memcmp(t->arena + off, s, n) == 0 && t->arena[off + n] == '\0';
+	return memcmp(t->arena.p + off, s, n) == 0 && t->arena.p[off + n] == '\0';
 }
 
 static uint32_t strtab_find(const struct strtab *t, const char *s, size_t n)
@@ -146,7 +145,7 @@ static enum claro_status strtab_grow_slots(struct strtab *t)
 
 		if (off == NONE)
 			continue;
-		j = hash_bytes(t->arena + off, strlen(t->arena + off)) & (n - 1);
+		j = hash_bytes(t->arena.p + off, strlen(t->arena.p + off)) & (n - 1);
 		while (slots[j] != NONE)
 			j = (j + 1) & (n - 1);
 		slots[j] = off;
@@ -166,23 +165,11 @@ static enum claro_status strtab_intern(struct strtab *t, const char *s, size_t n
 		return CLARO_OK;
 	if ((t->count + 1) * 2 > t->nslots && (st = strtab_grow_slots(t)) != CLARO_OK)
 		return st;
-	if (n + 1 > ARENA_MAX - t->len)
-		return CLARO_ERR_TOO_LARGE;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 4096;
-		char *p;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		if (!(p = realloc(t->arena, cap)))
-			return CLARO_ERR_NOMEM;
-		t->arena = p;
-		t->cap = cap;
-	}
-	memcpy(t->arena + t->len, s, n);
-	t->arena[t->len + n] = '\0';
-	*out = (uint32_t)t->len;
-	t->len += n + 1;
+	*out = (uint32_t)t->arena.len;
+	/* the string and its NUL within ARENA_MAX */
+	if ((st = sbuf_add(&t->arena, s, n, ARENA_MAX - 1)) != CLARO_OK)
+		return st;
+	t->arena.len++; /* keep the NUL sbuf_add wrote */
 	for (i = hash_bytes(s, n) & (t->nslots - 1); t->slots[i] != NONE; i = (i + 1) & (t->nslots - 1))
 		;
 	t->slots[i] = *out;
@@ -277,7 +264,7 @@ struct tables {
 
 static void tables_free(struct tables *t)
 {
-	free(t->s.arena);
+	free(t->s.arena.p);
 	free(t->s.slots);
 	free(t->tests.p);
 	free(t->objects.p);
@@ -296,7 +283,7 @@ static void tables_free(struct tables *t)
 
 static size_t tables_bytes(const struct tables *t)
 {
-	return t->s.cap + t->s.nslots * 4 + t->tests.cap * sizeof(struct test) +
+	return t->s.arena.cap + t->s.nslots * 4 + t->tests.cap * sizeof(struct test) +
 	       t->objects.cap * sizeof(struct object) + t->states.cap * sizeof(struct state) +
 	       t->variables.cap * sizeof(struct variable) + t->values.cap * 4 +
 	       (t->test_ids.cap + t->object_ids.cap + t->state_ids.cap + t->variable_ids.cap) * 8;
@@ -889,11 +876,11 @@ static enum claro_status emit_definition(struct parse *p, const struct tables *t
 			first = variables[vi].first;
 			count = variables[vi].count;
 		}
-		v.fixed_version = s ? t->s.arena + s->evr : "";
-		v.arch = s && s->arch != NONE ? t->s.arena + s->arch : "";
+		v.fixed_version = s ? t->s.arena.p + s->evr : "";
+		v.arch = s && s->arch != NONE ? t->s.arena.p + s->arch : "";
 		v.arch_op = s ? s->arch_op : CLARO_ARCH_OP_NONE;
 		for (uint32_t k = 0; k < count; k++) {
-			v.package = t->s.arena + (o->is_var ? values[first + k] : o->name);
+			v.package = t->s.arena.p + (o->is_var ? values[first + k] : o->name);
 			if (!*v.package)
 				continue;
 			p->stats->vulnerabilities++;
