@@ -9,7 +9,7 @@ PACKAGES="build-essential autoconf automake libtool autoconf-archive pkg-config
   libevent-dev libpq-dev libjansson-dev libcurl4-openssl-dev libarchive-dev
   libinih-dev libsqlite3-dev libssl-dev libxml2-dev libzstd-dev zlib1g-dev
   postgresql curl ca-certificates python3 python3-venv python3-packaging python3-yaml valgrind clang-format
-  docker-registry skopeo apache2-utils rpm db5.3-util mmdebstrap umoci zstd bzip2 xz-utils time"
+  docker-registry skopeo apache2-utils rpm db5.3-util mmdebstrap umoci zstd bzip2 xz-utils time sqlite3"
 
 missing=""
 for p in $PACKAGES; do
